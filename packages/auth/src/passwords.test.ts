@@ -1,0 +1,157 @@
+import { describe, expect, spyOn, test } from "bun:test";
+import { createPasswordHasher } from "./passwords.ts";
+
+// argon2id at its cheapest so the suite stays fast; one test below exercises the real defaults.
+const CHEAP = { memoryCost: 1024, timeCost: 1 } as const;
+
+describe("hash / verify", () => {
+  const hasher = createPasswordHasher(CHEAP);
+
+  test("produces an argon2id PHC string with the configured parameters", async () => {
+    const hash = await hasher.hash("correct horse");
+    expect(hash.startsWith("$argon2id$")).toBe(true);
+    expect(hash).toContain("$m=1024,t=1,");
+  });
+
+  test("the same password hashes differently each time (salted)", async () => {
+    expect(await hasher.hash("pw")).not.toBe(await hasher.hash("pw"));
+  });
+
+  test("verify accepts the right password and rejects a wrong one", async () => {
+    const hash = await hasher.hash("correct horse");
+    expect(await hasher.verify("correct horse", hash)).toBe(true);
+    expect(await hasher.verify("correct horsf", hash)).toBe(false);
+    expect(await hasher.verify("", hash)).toBe(false);
+  });
+
+  test("passwords are compared exactly: no trimming, case folding or normalization", async () => {
+    const hash = await hasher.hash("pw");
+    expect(await hasher.verify(" pw", hash)).toBe(false);
+    expect(await hasher.verify("pw ", hash)).toBe(false);
+    expect(await hasher.verify("PW", hash)).toBe(false);
+    expect(await hasher.verify(" pw", await hasher.hash(" pw"))).toBe(true);
+    // U+00E9 vs "e" + U+0301 render identically but are different passwords.
+    expect(await hasher.verify("cafe\u0301", await hasher.hash("caf\u00e9"))).toBe(false);
+  });
+
+  test("a 128-char password round-trips and is not truncated", async () => {
+    const long = `${"a".repeat(127)}b`;
+    const hash = await hasher.hash(long);
+    expect(await hasher.verify(long, hash)).toBe(true);
+    // bcrypt would accept this, since it only sees the first 72 bytes.
+    expect(await hasher.verify(`${"a".repeat(127)}c`, hash)).toBe(false);
+  });
+
+  test("a unicode password round-trips", async () => {
+    const password = "pässwörd 🔐 密码 \u0000 tab\t";
+    const hash = await hasher.hash(password);
+    expect(await hasher.verify(password, hash)).toBe(true);
+    expect(await hasher.verify("pässwörd 🔐 密码 ", hash)).toBe(false);
+  });
+
+  test.each([
+    ["empty", ""],
+    ["garbage", "not a hash"],
+    ["bare prefix", "$argon2id$"],
+    ["bad salt and hash", "$argon2id$v=19$m=1024,t=1,p=1$abc$def"],
+    ["bcrypt-looking", "$2b$10$abc"],
+  ])("a malformed hash (%s) yields false instead of throwing", async (_, hash) => {
+    expect(await hasher.verify("pw", hash)).toBe(false);
+  });
+
+  test("a truncated real hash yields false", async () => {
+    const hash = await hasher.hash("pw");
+    expect(await hasher.verify("pw", hash.slice(0, -4))).toBe(false);
+  });
+
+  test("works with Bun's defaults (64 MiB, t=2)", async () => {
+    const hasher = createPasswordHasher();
+    const hash = await hasher.hash("pw");
+    expect(hash).toContain("$m=65536,t=2,");
+    expect(await hasher.verify("pw", hash)).toBe(true);
+  });
+
+  test("an empty password cannot be hashed (Bun refuses) and frees its slot", async () => {
+    const single = createPasswordHasher({ ...CHEAP, maxConcurrent: 1 });
+    await expect(single.hash("")).rejects.toThrow();
+    expect(await single.verify("pw", await single.hash("pw"))).toBe(true);
+    expect(single.stats().inFlight).toBe(0);
+  });
+
+  test("invalid options are refused at creation", () => {
+    expect(() => createPasswordHasher({ maxConcurrent: 0 })).toThrow(/maxConcurrent/);
+    expect(() => createPasswordHasher({ maxConcurrent: 1.5 })).toThrow(/maxConcurrent/);
+    expect(() => createPasswordHasher({ memoryCost: -1 })).toThrow(/memoryCost/);
+    expect(() => createPasswordHasher({ timeCost: 0 })).toThrow(/timeCost/);
+  });
+});
+
+describe("verifyAgainstDummy", () => {
+  test("resolves false, whatever the password", async () => {
+    const hasher = createPasswordHasher(CHEAP);
+    expect(await hasher.verifyAgainstDummy("pw")).toBe(false);
+    expect(await hasher.verifyAgainstDummy("")).toBe(false);
+  });
+
+  test("hashes the dummy once, lazily, with the same parameters, then verifies each time", async () => {
+    const hashSpy = spyOn(Bun.password, "hash");
+    const verifySpy = spyOn(Bun.password, "verify");
+    try {
+      const hasher = createPasswordHasher(CHEAP);
+      expect(hashSpy).not.toHaveBeenCalled();
+      await Promise.all([hasher.verifyAgainstDummy("a"), hasher.verifyAgainstDummy("b")]);
+      await hasher.verifyAgainstDummy("c");
+      expect(hashSpy).toHaveBeenCalledTimes(1);
+      expect(hashSpy.mock.calls[0]?.[1]).toEqual({ algorithm: "argon2id", ...CHEAP });
+      // A real argon2id verification ran each time, so the cost matches a wrong password.
+      expect(verifySpy).toHaveBeenCalledTimes(3);
+      const dummy = verifySpy.mock.calls[0]?.[1];
+      expect(String(dummy)).toStartWith("$argon2id$v=19$m=1024,t=1,");
+    } finally {
+      hashSpy.mockRestore();
+      verifySpy.mockRestore();
+    }
+  });
+});
+
+describe("concurrency bound", () => {
+  test("8 parallel hashes with maxConcurrent 2 never exceed 2 in flight and all succeed", async () => {
+    const hasher = createPasswordHasher({ ...CHEAP, maxConcurrent: 2 });
+    const passwords = Array.from({ length: 8 }, (_, i) => `password-${i}`);
+    const pending = passwords.map((pw) => hasher.hash(pw));
+    expect(hasher.stats()).toEqual({ inFlight: 2, queued: 6, maxInFlightSeen: 2 });
+
+    const hashes = await Promise.all(pending);
+    expect(hasher.stats()).toEqual({ inFlight: 0, queued: 0, maxInFlightSeen: 2 });
+    for (const [i, hash] of hashes.entries()) {
+      expect(await hasher.verify(passwords[i] ?? "", hash)).toBe(true);
+    }
+  });
+
+  test("verifications share the same bound", async () => {
+    const hasher = createPasswordHasher({ ...CHEAP, maxConcurrent: 2 });
+    const hash = await hasher.hash("pw");
+    const pending = Array.from({ length: 6 }, () => hasher.verify("pw", hash));
+    pending.push(hasher.verifyAgainstDummy("pw"), hasher.verify("pw", "garbage"));
+    expect(hasher.stats().queued).toBe(6);
+    expect(await Promise.all(pending)).toEqual([true, true, true, true, true, true, false, false]);
+    expect(hasher.stats().maxInFlightSeen).toBe(2);
+  });
+
+  test("queued work runs in arrival order", async () => {
+    const hasher = createPasswordHasher({ ...CHEAP, maxConcurrent: 1 });
+    const finished: number[] = [];
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) => hasher.hash(`pw-${i}`).then(() => finished.push(i))),
+    );
+    expect(finished).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  test("defaults to one slot per core", async () => {
+    const cores = Math.max(1, navigator.hardwareConcurrency || 1);
+    const hasher = createPasswordHasher(CHEAP);
+    const burst = Array.from({ length: cores + 3 }, () => hasher.hash("x"));
+    expect(hasher.stats()).toEqual({ inFlight: cores, queued: 3, maxInFlightSeen: cores });
+    await Promise.all(burst);
+  });
+});
