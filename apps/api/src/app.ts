@@ -1,0 +1,93 @@
+import { createJwtService, createPasswordHasher } from "@statuslab/auth";
+import { createRepository, type DatabaseHandle, openDatabase } from "@statuslab/db";
+import { createRateLimiter, MemoryStore, type RateLimitStore } from "@statuslab/rate-limiter";
+import { Elysia } from "elysia";
+import type { Config } from "./config.ts";
+import type { Deps } from "./deps.ts";
+import { createAllowedMethods } from "./http/allowed-methods.ts";
+import { createErrorMapper } from "./http/errors.ts";
+import { createLogger, type Logger, loggablePath } from "./http/logger.ts";
+import { requestFacts, startRequest } from "./http/request-context.ts";
+import { adminModule } from "./modules/admin/index.ts";
+import { authModule } from "./modules/auth/index.ts";
+import { docsModule } from "./modules/docs/index.ts";
+import { healthModule } from "./modules/health/index.ts";
+import { itemsModule } from "./modules/items/index.ts";
+import { limitedModule } from "./modules/limited/index.ts";
+import { usersModule } from "./modules/users/index.ts";
+import { ensureAdmin } from "./modules/users/service.ts";
+
+export interface AppOptions {
+  config: Config;
+  /** An open database; by default `config.databaseUrl` is opened (and migrated). */
+  database?: DatabaseHandle;
+  rateLimitStore?: RateLimitStore;
+  /** argon2id cost; tests lower it, production keeps Bun's defaults. */
+  passwordHashing?: Parameters<typeof createPasswordHasher>[0];
+  logger?: Logger;
+}
+
+/** Builds the whole API from its dependencies. It does not listen: `index.ts` does. */
+export async function createApp(options: AppOptions) {
+  const { config } = options;
+  const database = options.database ?? openDatabase(config.databaseUrl);
+  const store = options.rateLimitStore ?? new MemoryStore();
+  const log = options.logger ?? createLogger();
+  const deps: Deps = {
+    config,
+    log,
+    repo: createRepository(database),
+    jwt: createJwtService({ secret: config.jwtSecret, accessTokenTtl: config.accessTokenTtl }),
+    hasher: createPasswordHasher(options.passwordHashing),
+    limiter: createRateLimiter({
+      store,
+      prefix: "limited:",
+      policy: {
+        name: "default",
+        limit: config.rateLimit.max,
+        windowSeconds: config.rateLimit.windowSeconds,
+      },
+    }),
+  };
+  // Made now, not on the first unknown-email login, so that login costs what the others do.
+  await deps.hasher.verifyAgainstDummy("warm-up");
+  if (config.admin) await ensureAdmin(deps, config.admin.email, config.admin.password);
+
+  const mapError = createErrorMapper({
+    log,
+    allowedMethods: createAllowedMethods(() => app.routes),
+  });
+
+  const app = new Elysia()
+    .onRequest(({ request, set }) => {
+      set.headers["x-request-id"] = startRequest(request).id;
+    })
+    .onError({ as: "global" }, ({ code, error, request }) => mapError(code, error, request))
+    .onAfterResponse({ as: "global" }, ({ request, set, responseValue }) => {
+      const facts = requestFacts(request);
+      log.info("request", {
+        method: request.method,
+        path: loggablePath(request.url),
+        status:
+          facts.errorStatus ??
+          (responseValue instanceof Response ? responseValue.status : Number(set.status ?? 200)),
+        duration_ms: Math.round((performance.now() - facts.startedAt) * 100) / 100,
+        request_id: facts.id,
+      });
+    })
+    .use(docsModule())
+    .use(healthModule(deps))
+    .use(authModule(deps))
+    .use(limitedModule(deps))
+    .use(itemsModule(deps))
+    .use(usersModule(deps))
+    .use(adminModule(deps));
+
+  const close = async () => {
+    await store.close();
+    if (!options.database) database.close();
+  };
+  return { app, deps, close };
+}
+
+export type App = Awaited<ReturnType<typeof createApp>>["app"];

@@ -1,0 +1,102 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { Value } from "@sinclair/typebox/value";
+import { Email } from "@statuslab/contracts";
+
+export interface Config {
+  env: "development" | "production" | "test";
+  port: number;
+  databaseUrl: string;
+  jwtSecret: string;
+  jwtSecretSource: "environment" | "generated" | "file";
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  admin?: { email: string; password: string };
+  rateLimit: { max: number; windowSeconds: number };
+}
+
+/** A configuration mistake: its message is the one line printed before the start stops. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+export const SECRET_FILE = "./data/.jwt-secret";
+const MIN_SECRET_BYTES = 32;
+
+/**
+ * Development may run with no configuration at all, so a missing secret is generated once
+ * and kept beside the database; production must be told, never guess.
+ */
+function resolveSecret(env: Env, mode: Config["env"], secretFile: string) {
+  const given = env.JWT_SECRET;
+  if (given !== undefined && given !== "") {
+    if (Buffer.byteLength(given) < MIN_SECRET_BYTES) {
+      throw new ConfigError(
+        `JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (got ${Buffer.byteLength(given)}); try: openssl rand -base64 48`,
+      );
+    }
+    return { jwtSecret: given, jwtSecretSource: "environment" as const };
+  }
+  if (mode === "production") {
+    throw new ConfigError(
+      "JWT_SECRET is required when NODE_ENV=production (at least 32 bytes; try: openssl rand -base64 48)",
+    );
+  }
+  if (existsSync(secretFile)) {
+    const kept = readFileSync(secretFile, "utf8").trim();
+    if (Buffer.byteLength(kept) >= MIN_SECRET_BYTES) {
+      return { jwtSecret: kept, jwtSecretSource: "file" as const };
+    }
+  }
+  const generated = Buffer.from(crypto.getRandomValues(new Uint8Array(48))).toString("base64url");
+  mkdirSync(dirname(secretFile), { recursive: true });
+  writeFileSync(secretFile, `${generated}\n`, { mode: 0o600 });
+  chmodSync(secretFile, 0o600);
+  return { jwtSecret: generated, jwtSecretSource: "generated" as const };
+}
+
+export function loadConfig(env: Env = process.env, secretFile = SECRET_FILE): Config {
+  const nodeEnv = env.NODE_ENV || "development";
+  if (nodeEnv !== "development" && nodeEnv !== "production" && nodeEnv !== "test") {
+    throw new ConfigError(`NODE_ENV must be development, production or test (got "${nodeEnv}")`);
+  }
+  const adminEmail = env.ADMIN_EMAIL || undefined;
+  const adminPassword = env.ADMIN_PASSWORD || undefined;
+  if (Boolean(adminEmail) !== Boolean(adminPassword)) {
+    throw new ConfigError("ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
+  }
+  if (adminEmail !== undefined && !Value.Check(Email, adminEmail)) {
+    throw new ConfigError(`ADMIN_EMAIL must be an email address (got "${adminEmail}")`);
+  }
+  if (adminPassword !== undefined && (adminPassword.length < 8 || adminPassword.length > 128)) {
+    throw new ConfigError("ADMIN_PASSWORD must be 8 to 128 characters");
+  }
+  const databaseUrl = env.DATABASE_URL || "./data/app.db";
+  return {
+    env: nodeEnv,
+    port: integer(env, "PORT", 8000, 0, 65535),
+    databaseUrl,
+    ...resolveSecret(env, nodeEnv, secretFile),
+    accessTokenTtl: integer(env, "ACCESS_TOKEN_TTL", 900, 1, 3600),
+    refreshTokenTtl: integer(env, "REFRESH_TOKEN_TTL", 2_592_000, 60, 31_536_000),
+    ...(adminEmail && adminPassword
+      ? { admin: { email: adminEmail, password: adminPassword } }
+      : {}),
+    rateLimit: {
+      max: integer(env, "RATE_LIMIT_MAX", 5, 1, 1_000_000),
+      windowSeconds: integer(env, "RATE_LIMIT_WINDOW", 60, 1, 86_400),
+    },
+  };
+}

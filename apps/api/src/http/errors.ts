@@ -1,0 +1,148 @@
+import { ValueErrorType } from "@sinclair/typebox/errors";
+import {
+  InvalidTokenError,
+  MissingCredentialsError,
+  TokenExpiredError,
+  TokenTypeError,
+} from "@statuslab/auth";
+import type { FieldError } from "@statuslab/contracts";
+import { DatabaseUnavailableError } from "@statuslab/db";
+import { type Logger, loggablePath } from "./logger.ts";
+import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody } from "./problems.ts";
+import { requestFacts } from "./request-context.ts";
+
+const BEARER_INVALID = 'Bearer error="invalid_token"';
+
+/** The contract's table of 401s: one detail and one challenge per kind of failure. */
+function authProblem(error: unknown): HttpProblem | undefined {
+  if (error instanceof MissingCredentialsError)
+    return new HttpProblem(401, "Not authenticated", { "www-authenticate": "Bearer" });
+  if (error instanceof TokenExpiredError)
+    return new HttpProblem(401, "Token expired", {
+      "www-authenticate": `${BEARER_INVALID}, error_description="The access token expired"`,
+    });
+  if (error instanceof InvalidTokenError)
+    return new HttpProblem(401, "Invalid token", { "www-authenticate": BEARER_INVALID });
+  if (error instanceof TokenTypeError) return new CredentialsRejectedError();
+  return undefined;
+}
+
+/** A genuine token whose subject no longer exists, or a token of the wrong kind. */
+export class CredentialsRejectedError extends HttpProblem {
+  constructor() {
+    super(401, "Could not validate credentials", { "www-authenticate": BEARER_INVALID });
+  }
+}
+
+interface ValueErrorLike {
+  path?: string;
+  message?: string;
+  type?: number;
+  schema?: { errorMessage?: unknown; format?: unknown };
+}
+
+/** Field errors for a 422: where and what, never the value that was sent. */
+export function fieldErrors(all: readonly ValueErrorLike[], sent: unknown): FieldError[] {
+  const byPath = new Map<string, string>();
+  for (const error of all) {
+    const path = error.path || "/";
+    if (byPath.has(path)) continue;
+    // A missing field is reported as "Expected string"; the value sent tells them apart.
+    const missing = path !== "/" && valueAt(sent, path) === undefined;
+    byPath.set(path, missing ? "is required" : messageFor(error));
+    if (byPath.size === 20) break;
+  }
+  return [...byPath].map(([path, message]) => ({ path, message }));
+}
+
+/** The value at a JSON Pointer (RFC 6901), or undefined. */
+function valueAt(root: unknown, pointer: string): unknown {
+  let node = root;
+  for (const raw of pointer.split("/").slice(1)) {
+    if (node === null || typeof node !== "object") return undefined;
+    const key = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    if (!Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+function messageFor(error: ValueErrorLike): string {
+  if (error.type === ValueErrorType.ObjectRequiredProperty) return "is required";
+  if (typeof error.schema?.errorMessage === "string") return error.schema.errorMessage;
+  if (error.type === ValueErrorType.StringFormat && error.schema?.format === "email")
+    return "must be a valid email address";
+  return error.message ?? "is invalid";
+}
+
+const VALIDATION_DETAIL: Record<string, string> = {
+  body: "Invalid request body",
+  query: "Invalid query string",
+  params: "Invalid path parameter",
+  headers: "Invalid request headers",
+};
+
+export interface ErrorMapperOptions {
+  log: Logger;
+  allowedMethods: (path: string) => string[];
+}
+
+/** Every failure, from any layer, leaves as application/problem+json. */
+export function createErrorMapper({ log, allowedMethods }: ErrorMapperOptions) {
+  const toProblem = (code: unknown, error: unknown, request: Request): HttpProblem => {
+    // Elysia wraps whatever a body parser throws in its own ParseError.
+    if (code === "PARSE" && error instanceof Error && error.cause instanceof HttpProblem)
+      return error.cause;
+    if (error instanceof HttpProblem) return error;
+    const auth = authProblem(error);
+    if (auth) return auth;
+    if (error instanceof DatabaseUnavailableError) {
+      log.warn("database unavailable", {
+        reason: error.reason,
+        request_id: requestFacts(request).id,
+      });
+      return new HttpProblem(503, "Database unavailable", {
+        "retry-after": String(error.retryAfterSeconds),
+      });
+    }
+    if (code === "VALIDATION") {
+      const validation = error as { type?: string; all?: ValueErrorLike[]; value?: unknown };
+      return new HttpProblem(
+        422,
+        VALIDATION_DETAIL[validation.type ?? ""] ?? "Validation failed",
+        {},
+        fieldErrors(validation.all ?? [], validation.value),
+      );
+    }
+    if (code === "PARSE") return new HttpProblem(400, "Malformed request body");
+    if (code === "NOT_FOUND") {
+      const allowed = allowedMethods(new URL(request.url).pathname);
+      if (allowed.length > 0)
+        return new HttpProblem(405, "Method Not Allowed", { allow: allowed.join(", ") });
+      return new HttpProblem(404, "Not Found");
+    }
+    // Anything else is our bug: log it fully here, tell the client nothing of it.
+    log.error("unhandled error", {
+      request_id: requestFacts(request).id,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+    return new HttpProblem(500, "Internal Server Error");
+  };
+
+  return (code: unknown, error: unknown, request: Request): Response => {
+    const problem = toProblem(code, error, request);
+    const facts = requestFacts(request);
+    facts.errorStatus = problem.status;
+    const { id } = facts;
+    const body = problemBody(problem.status, problem.detail, {
+      instance: loggablePath(request.url),
+      requestId: id,
+      errors: problem.errors,
+    });
+    return new Response(JSON.stringify(body), {
+      status: problem.status,
+      headers: { ...problem.headers, "content-type": PROBLEM_CONTENT_TYPE, "x-request-id": id },
+    });
+  };
+}

@@ -1,0 +1,11 @@
+import { Problem } from "@statuslab/contracts";
+
+/** Response schemas for the error statuses a route documents, all problem+json. */
+export function problems<const S extends readonly number[]>(...statuses: S) {
+  return Object.fromEntries(statuses.map((status) => [status, Problem])) as {
+    [K in S[number]]: typeof Problem;
+  };
+}
+
+/** OpenAPI security requirement: either scheme Swagger UI offers unlocks a bearer route. */
+export const BEARER_SECURITY: Record<string, string[]>[] = [{ bearer: [] }, { oauth2: [] }];

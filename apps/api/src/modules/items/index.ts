@@ -1,0 +1,23 @@
+import { ItemCreate, ItemPublic, ItemsPublic } from "@statuslab/contracts";
+import { Elysia, status } from "elysia";
+import type { Deps } from "../../deps.ts";
+import { parseJsonBody } from "../../http/body.ts";
+import { BEARER_SECURITY, problems } from "../../http/openapi-helpers.ts";
+import { authGuard } from "../auth/guard.ts";
+import { createItem, listItems } from "./service.ts";
+
+export const itemsModule = (deps: Deps) =>
+  new Elysia({ prefix: "/users/me/items" })
+    .use(authGuard(deps))
+    .get("/", ({ user }) => listItems(deps, user), {
+      auth: true,
+      response: { 200: ItemsPublic, ...problems(401, 503) },
+      detail: { tags: ["items"], summary: "My items", security: BEARER_SECURITY },
+    })
+    .post("/", async ({ user, body }) => status(201, await createItem(deps, user, body.title)), {
+      auth: true,
+      parse: parseJsonBody,
+      body: ItemCreate,
+      response: { 201: ItemPublic, ...problems(400, 401, 413, 415, 422, 503) },
+      detail: { tags: ["items"], summary: "Add an item", security: BEARER_SECURITY },
+    });

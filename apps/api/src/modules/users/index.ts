@@ -1,0 +1,70 @@
+import { Type } from "@sinclair/typebox";
+import { UserCreate, UserIdParams, UserPublic, UserRegistered } from "@statuslab/contracts";
+import { Elysia, status } from "elysia";
+import type { Deps } from "../../deps.ts";
+import { parseJsonBody } from "../../http/body.ts";
+import { BEARER_SECURITY, problems } from "../../http/openapi-helpers.ts";
+import { authGuard } from "../auth/guard.ts";
+import { deleteUser, getUser, registerUser, toUserPublic } from "./service.ts";
+
+export const usersModule = (deps: Deps) =>
+  new Elysia({ prefix: "/users" })
+    .use(authGuard(deps))
+    .post(
+      "/",
+      async ({ body, set }) => {
+        const registered = await registerUser(deps, body);
+        set.headers.location = `/users/${registered.user.id}`;
+        return status(201, registered);
+      },
+      {
+        parse: parseJsonBody,
+        body: UserCreate,
+        response: { 201: UserRegistered, ...problems(400, 409, 413, 415, 422, 503) },
+        detail: {
+          tags: ["users"],
+          summary: "Sign up",
+          description:
+            "Creates a user and returns an access token for it. The email is unique in any letter case.",
+        },
+      },
+    )
+    .get("/me", ({ user }) => toUserPublic(user), {
+      auth: true,
+      response: { 200: UserPublic, ...problems(401, 503) },
+      detail: { tags: ["users"], summary: "Who am I", security: BEARER_SECURITY },
+    })
+    .get("/:id", ({ user, params }) => getUser(deps, user, params.id), {
+      auth: true,
+      params: UserIdParams,
+      response: { 200: UserPublic, ...problems(401, 404, 422, 503) },
+      detail: {
+        tags: ["users"],
+        summary: "Read a user",
+        description:
+          "Yourself, or anyone if you are an admin. Anyone else's id answers 404, whether or not it exists.",
+        security: BEARER_SECURITY,
+      },
+    })
+    .delete(
+      "/:id",
+      async ({ user, params }) => {
+        await deleteUser(deps, user, params.id);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        params: UserIdParams,
+        response: {
+          204: Type.Void({ description: "Deleted; no body" }),
+          ...problems(401, 403, 404, 422, 503),
+        },
+        detail: {
+          tags: ["users"],
+          summary: "Delete a user",
+          description:
+            "Yourself, or anyone if you are an admin. The deleted user's tokens stop working at once.",
+          security: BEARER_SECURITY,
+        },
+      },
+    );

@@ -1,0 +1,95 @@
+import type {
+  Pagination,
+  Role,
+  UserCreate,
+  UserPublic,
+  UserRegistered,
+  UsersPublic,
+} from "@statuslab/contracts";
+import { UniqueViolationError, type UserRow } from "@statuslab/db";
+import type { Deps } from "../../deps.ts";
+import { EmailTakenError, ForbiddenError, UserNotFoundError } from "../../http/problems.ts";
+import { issueAccessToken } from "../auth/service.ts";
+
+export const toUserPublic = (user: UserRow): UserPublic => ({
+  id: user.id,
+  email: user.email,
+  role: user.role,
+  name: user.name ?? null,
+});
+
+/**
+ * Hash first, then insert: the unique index on the normalised email decides a race
+ * between two sign-ups of one address, so exactly one of them wins and the rest get 409.
+ */
+export async function registerUser(deps: Deps, input: UserCreate): Promise<UserRegistered> {
+  const passwordHash = await deps.hasher.hash(input.password);
+  let user: UserRow;
+  try {
+    user = await deps.repo.insertUser({
+      email: input.email,
+      passwordHash,
+      name: input.name ?? null,
+    });
+  } catch (error) {
+    if (error instanceof UniqueViolationError) throw new EmailTakenError();
+    throw error;
+  }
+  const { token, expiresIn } = await issueAccessToken(deps, user);
+  return { token, token_type: "bearer", expires_in: expiresIn, user: toUserPublic(user) };
+}
+
+/** A non-admin asking about someone else learns nothing, not even that the id exists. */
+export async function getUser(deps: Deps, actor: UserRow, id: number): Promise<UserPublic> {
+  if (actor.role !== "admin" && actor.id !== id) throw new UserNotFoundError();
+  const user = actor.id === id ? actor : await deps.repo.findUserById(id);
+  if (!user) throw new UserNotFoundError();
+  return toUserPublic(user);
+}
+
+/** Deleting someone else is refused before any lookup, so 403 reveals no existence either. */
+export async function deleteUser(deps: Deps, actor: UserRow, id: number): Promise<void> {
+  if (actor.role !== "admin" && actor.id !== id) throw new ForbiddenError();
+  if (!(await deps.repo.deleteUser(id))) throw new UserNotFoundError();
+}
+
+export async function listUsers(deps: Deps, page: Pagination): Promise<UsersPublic> {
+  const { rows, count } = await deps.repo.listUsers({
+    limit: page.limit ?? 20,
+    offset: page.offset ?? 0,
+  });
+  return { data: rows.map(toUserPublic), count };
+}
+
+export async function setRole(deps: Deps, id: number, role: Role): Promise<UserPublic> {
+  const user = await deps.repo.updateUserRole(id, role);
+  if (!user) throw new UserNotFoundError();
+  return toUserPublic(user);
+}
+
+/**
+ * ADMIN_EMAIL/ADMIN_PASSWORD: after start that account exists, is an admin, and the
+ * configured password works (it is re-hashed only when it changed).
+ */
+export async function ensureAdmin(deps: Deps, email: string, password: string): Promise<void> {
+  const existing = await deps.repo.findUserByEmail(email);
+  if (!existing) {
+    try {
+      await deps.repo.insertUser({
+        email,
+        passwordHash: await deps.hasher.hash(password),
+        role: "admin",
+      });
+      return;
+    } catch (error) {
+      // Another worker bootstrapped the same admin a moment ago: fall through and check it.
+      if (!(error instanceof UniqueViolationError)) throw error;
+    }
+  }
+  const user = existing ?? (await deps.repo.findUserByEmail(email));
+  if (!user) throw new Error("admin account vanished during bootstrap");
+  if (user.role !== "admin") await deps.repo.updateUserRole(user.id, "admin");
+  if (!(await deps.hasher.verify(password, user.passwordHash))) {
+    await deps.repo.updateUserPassword(user.id, await deps.hasher.hash(password));
+  }
+}

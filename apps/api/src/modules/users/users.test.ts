@@ -1,0 +1,113 @@
+import { describe, expect, test } from "bun:test";
+import { makeApp } from "../../../test/support.ts";
+
+describe("POST /users/", () => {
+  test("201 with a token, the user and a Location header", async () => {
+    const { api } = await makeApp();
+    const sent = await api.send("POST", "/users/", {
+      json: { email: "alice@example.com", password: "password-123", name: "Alice" },
+    });
+    expect(sent.status).toBe(201);
+    expect(sent.headers.get("location")).toBe(`/users/${sent.body.user.id}`);
+    expect(sent.body).toMatchObject({
+      token_type: "bearer",
+      expires_in: 900,
+      user: { email: "alice@example.com", role: "user", name: "Alice" },
+    });
+    expect(sent.body.token.split(".")).toHaveLength(3);
+    expect(sent.text).not.toContain("password-123");
+    const me = await api.get("/users/me", sent.body.token);
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual(sent.body.user);
+  });
+
+  test("also without the trailing slash", async () => {
+    const { api } = await makeApp();
+    const sent = await api.send("POST", "/users", {
+      json: { email: "b@example.com", password: "password-123" },
+    });
+    expect(sent.status).toBe(201);
+    expect(sent.body.user.name).toBeNull();
+  });
+
+  test("409 for a taken email in any letter case", async () => {
+    const { api } = await makeApp();
+    await api.register("carol@example.com");
+    const again = await api.send("POST", "/users/", {
+      json: { email: "CAROL@Example.COM", password: "other-pass-1" },
+    });
+    expect(again.status).toBe(409);
+    expect(again.headers.get("content-type")).toBe("application/problem+json");
+    expect(again.body).toMatchObject({
+      type: "about:blank",
+      title: "Conflict",
+      status: 409,
+      detail: "Email already registered",
+    });
+  });
+
+  test("20 concurrent sign-ups of one email: exactly one 201, nineteen 409", async () => {
+    const { api } = await makeApp();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        api.send("POST", "/users/", {
+          json: {
+            email: i % 2 ? "race@example.com" : "RACE@example.com",
+            password: "password-123",
+          },
+        }),
+      ),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+  });
+
+  test("422 names the bad fields and never echoes the password", async () => {
+    const { api } = await makeApp();
+    const sent = await api.send("POST", "/users/", {
+      json: { email: "not-an-email", password: "short7!" },
+    });
+    expect(sent.status).toBe(422);
+    expect(sent.body.detail).toBe("Invalid request body");
+    expect(sent.body.errors).toEqual([
+      { path: "/email", message: "must be a valid email address" },
+      { path: "/password", message: expect.stringContaining("8") },
+    ]);
+    expect(sent.text).not.toContain("short7!");
+    expect(sent.text).not.toContain("not-an-email");
+  });
+
+  test("422 for a password over 128 characters", async () => {
+    const { api } = await makeApp();
+    const long = "p".repeat(129);
+    const sent = await api.send("POST", "/users/", {
+      json: { email: "d@example.com", password: long },
+    });
+    expect(sent.status).toBe(422);
+    expect(sent.text).not.toContain(long);
+  });
+
+  test("400 for malformed JSON", async () => {
+    const { api } = await makeApp();
+    const sent = await api.send("POST", "/users/", {
+      raw: '{"email": "e@example.com", "password": "secret-pass',
+      headers: { "content-type": "application/json" },
+    });
+    expect(sent.status).toBe(400);
+    expect(sent.body.detail).toBe("Malformed JSON body");
+    expect(sent.text).not.toContain("secret-pass");
+  });
+
+  test("413 over 64 KiB, 415 for a form", async () => {
+    const { api } = await makeApp();
+    const big = await api.send("POST", "/users/", {
+      json: { email: "f@example.com", password: "x".repeat(70_000) },
+    });
+    expect(big.status).toBe(413);
+    const form = await api.send("POST", "/users/", {
+      form: { email: "f@example.com", password: "password-123" },
+    });
+    expect(form.status).toBe(415);
+  });
+});
