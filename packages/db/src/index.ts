@@ -1,0 +1,25 @@
+export { type DatabaseHandle, type OpenOptions, openDatabase } from "./client.ts";
+export {
+  classifySqliteError,
+  DatabaseUnavailableError,
+  type UnavailableReason,
+  UniqueViolationError,
+} from "./errors.ts";
+export {
+  createRepository,
+  emailKey,
+  type NewUser,
+  type Repository,
+  type RepositoryOptions,
+} from "./repository.ts";
+export { type RetryOptions, withRetry } from "./retry.ts";
+export {
+  type ItemRow,
+  items,
+  type RefreshTokenRow,
+  ROLES,
+  type Role,
+  refreshTokens,
+  type UserRow,
+  users,
+} from "./schema.ts";

@@ -1,0 +1,116 @@
+import { asc, count, eq, sql } from "drizzle-orm";
+import type { DatabaseHandle } from "./client.ts";
+import { withRetry } from "./retry.ts";
+import { type ItemRow, items, type Role, type UserRow, users } from "./schema.ts";
+
+export interface NewUser {
+  email: string;
+  passwordHash: string;
+  name?: string | null;
+  role?: Role;
+}
+
+export interface RepositoryOptions {
+  /** Per-call budget for waiting out a locked database, in ms. */
+  retryBudgetMs?: number;
+}
+
+/** The form an email is compared in; the repository stores it in the unique `email_key`. */
+export function emailKey(email: string): string {
+  return email.normalize("NFC").toLowerCase();
+}
+
+export function createRepository(
+  { db, sqlite }: Pick<DatabaseHandle, "db" | "sqlite">,
+  options: RepositoryOptions = {},
+) {
+  const budgetMs = options.retryBudgetMs;
+  const read = <T>(fn: () => T) => withRetry(fn, { budgetMs, readOnly: true });
+  const write = <T>(fn: () => T) => withRetry(fn, { budgetMs });
+
+  // Prepared once: otherwise drizzle rebuilds the SQL string on every call.
+  const userById = db
+    .select()
+    .from(users)
+    .where(eq(users.id, sql.placeholder("id")))
+    .prepare();
+  const userByEmailKey = db
+    .select()
+    .from(users)
+    .where(eq(users.emailKey, sql.placeholder("emailKey")))
+    .prepare();
+  const itemsByOwner = db
+    .select()
+    .from(items)
+    .where(eq(items.ownerId, sql.placeholder("ownerId")))
+    .orderBy(asc(items.id))
+    .prepare();
+
+  return {
+    findUserById: (id: number): Promise<UserRow | undefined> => read(() => userById.get({ id })),
+
+    findUserByEmail: (email: string): Promise<UserRow | undefined> =>
+      read(() => userByEmailKey.get({ emailKey: emailKey(email) })),
+
+    insertUser: ({ email, passwordHash, name = null, role = "user" }: NewUser): Promise<UserRow> =>
+      write(() =>
+        db
+          .insert(users)
+          .values({ email, emailKey: emailKey(email), passwordHash, name, role })
+          .returning()
+          .get(),
+      ),
+
+    deleteUser: (id: number): Promise<boolean> =>
+      write(
+        () =>
+          db.delete(users).where(eq(users.id, id)).returning({ id: users.id }).get() !== undefined,
+      ),
+
+    updateUserRole: (id: number, role: Role): Promise<UserRow | undefined> =>
+      write(() => db.update(users).set({ role }).where(eq(users.id, id)).returning().get()),
+
+    updateUserPassword: async (id: number, passwordHash: string): Promise<void> => {
+      await write(() => db.update(users).set({ passwordHash }).where(eq(users.id, id)).run());
+    },
+
+    listUsers: ({
+      limit,
+      offset,
+    }: {
+      limit: number;
+      offset: number;
+    }): Promise<{ rows: UserRow[]; count: number }> => {
+      // SQLite reads a negative LIMIT as "no limit"; refuse rather than dump the table.
+      if (!isCount(limit) || !isCount(offset)) {
+        return Promise.reject(new RangeError("limit and offset must be non-negative integers"));
+      }
+      // One read transaction so the page and the total come from the same snapshot.
+      return read(() =>
+        db.transaction((tx) => ({
+          rows: tx.select().from(users).orderBy(asc(users.id)).limit(limit).offset(offset).all(),
+          count: tx.select({ n: count() }).from(users).get()?.n ?? 0,
+        })),
+      );
+    },
+
+    insertItem: (ownerId: number, title: string): Promise<ItemRow> =>
+      write(() => db.insert(items).values({ ownerId, title }).returning().get()),
+
+    listItems: (ownerId: number): Promise<ItemRow[]> => read(() => itemsByOwner.all({ ownerId })),
+
+    /**
+     * Reads the schema table rather than `SELECT 1`: once the schema is loaded SQLite answers
+     * `SELECT 1` without touching the file, so it would not notice a file it cannot read.
+     */
+    ping: async (): Promise<void> => {
+      await read(() => sqlite.query("SELECT count(*) FROM sqlite_schema").get());
+    },
+  };
+}
+
+export type Repository = ReturnType<typeof createRepository>;
+
+function isCount(n: number) {
+  return Number.isInteger(n) && n >= 0;
+}
