@@ -1,0 +1,142 @@
+import { describe, expect, test } from "bun:test";
+import { fakeClock } from "./conformance.ts";
+import { createRateLimiter } from "./limiter.ts";
+import { MemoryStore } from "./memory-store.ts";
+import type { RateLimitPolicy, RateLimitStore } from "./types.ts";
+
+const tutorial: RateLimitPolicy = { name: "default", limit: 5, windowSeconds: 60 };
+
+function setup() {
+  const clock = fakeClock(Date.parse("2025-01-01T10:00:00Z"));
+  const store = new MemoryStore({ now: clock.now, sweepIntervalMs: 0 });
+  return { clock, store };
+}
+
+describe("createRateLimiter", () => {
+  test("reproduces the tutorial timeline for one client_id", async () => {
+    const { clock, store } = setup();
+    const limiter = createRateLimiter({ store, policy: tutorial });
+    const remaining = [];
+    for (let s = 0; s <= 20; s += 5) {
+      clock.advance(s === 0 ? 0 : 5_000); // 10:00:00, :05, :10, :15, :20
+      const d = await limiter.check("client-1");
+      expect(d.allowed).toBe(true);
+      remaining.push(d.remaining);
+    }
+    expect(remaining).toEqual([4, 3, 2, 1, 0]);
+
+    clock.advance(5_000); // 10:00:25
+    expect(await limiter.check("client-1")).toEqual({
+      allowed: false,
+      limit: 5,
+      remaining: 0,
+      reset: 35,
+      retryAfter: 35,
+    });
+
+    clock.advance(36_000); // 10:01:01
+    expect(await limiter.check("client-1")).toMatchObject({ allowed: true, remaining: 0 });
+  });
+
+  test("prefixes isolate policies sharing a store", async () => {
+    const { store } = setup();
+    const login = createRateLimiter({ store, policy: { ...tutorial, limit: 1 }, prefix: "login" });
+    const api = createRateLimiter({ store, policy: { ...tutorial, limit: 1 }, prefix: "api" });
+    expect((await login.check("alice")).allowed).toBe(true);
+    expect((await login.check("alice")).allowed).toBe(false);
+    expect((await api.check("alice")).allowed).toBe(true);
+  });
+
+  test("the same prefix shares counts", async () => {
+    const { store } = setup();
+    const a = createRateLimiter({ store, policy: { ...tutorial, limit: 1 }, prefix: "shared" });
+    const b = createRateLimiter({ store, policy: { ...tutorial, limit: 1 }, prefix: "shared" });
+    await a.check("alice");
+    expect((await b.check("alice")).allowed).toBe(false);
+  });
+
+  test("without a prefix, differently named policies do not share counts", async () => {
+    const { store } = setup();
+    const perMinute = createRateLimiter({
+      store,
+      policy: { name: "permin", limit: 1, windowSeconds: 60 },
+    });
+    const perHour = createRateLimiter({
+      store,
+      policy: { name: "perhr", limit: 1, windowSeconds: 3600 },
+    });
+    await perMinute.check("alice");
+    expect((await perHour.check("alice")).allowed).toBe(true);
+  });
+
+  test("a client-chosen key cannot reach into another prefix", async () => {
+    const { store } = setup();
+    const outer = createRateLimiter({ store, policy: { ...tutorial, limit: 1 }, prefix: "a" });
+    const inner = createRateLimiter({ store, policy: { ...tutorial, limit: 1 }, prefix: "a:b" });
+    await inner.check("c");
+    expect((await outer.check("b:c")).allowed).toBe(true);
+    await outer.reset("b:c");
+    expect((await inner.check("c")).allowed).toBe(false);
+  });
+
+  test("reset(key) lets that client start over", async () => {
+    const { store } = setup();
+    const limiter = createRateLimiter({ store, policy: { ...tutorial, limit: 1 } });
+    await limiter.check("alice");
+    await limiter.check("bob");
+    await limiter.reset("alice");
+    expect((await limiter.check("alice")).allowed).toBe(true);
+    expect((await limiter.check("bob")).allowed).toBe(false);
+  });
+
+  test("awaits asynchronous stores", async () => {
+    const { store } = setup();
+    const asyncStore: RateLimitStore = {
+      hit: async (...args) => store.hit(...args),
+      reset: async (key) => store.reset(key),
+      close: async () => store.close(),
+    };
+    const limiter = createRateLimiter({ store: asyncStore, policy: { ...tutorial, limit: 1 } });
+    expect((await limiter.check("alice")).allowed).toBe(true);
+    expect((await limiter.check("alice")).allowed).toBe(false);
+  });
+
+  test("passes the policy's limit and window in milliseconds to the store", async () => {
+    const calls: unknown[][] = [];
+    const spy: RateLimitStore = {
+      hit: (key, limit, windowMs) => {
+        calls.push([key, limit, windowMs]);
+        return { allowed: true, limit, remaining: limit - 1, reset: 60, retryAfter: 0 };
+      },
+      reset: () => {},
+      close: () => {},
+    };
+    await createRateLimiter({ store: spy, policy: tutorial }).check("client-1");
+    expect(calls).toEqual([["default:client-1", 5, 60_000]]);
+  });
+
+  test("the exposed policy is a frozen copy", () => {
+    const { store } = setup();
+    const policy = { ...tutorial };
+    const limiter = createRateLimiter({ store, policy });
+    policy.limit = 1_000;
+    expect(limiter.policy).toEqual(tutorial);
+    expect(Object.isFrozen(limiter.policy)).toBe(true);
+  });
+
+  test("rejects invalid policies with RangeError", () => {
+    const { store } = setup();
+    const bad: RateLimitPolicy[] = [
+      { ...tutorial, name: "" },
+      { ...tutorial, name: "ünïcode" },
+      { ...tutorial, name: "line\nbreak" },
+      { ...tutorial, limit: 0 },
+      { ...tutorial, limit: 2.5 },
+      { ...tutorial, windowSeconds: 0 },
+      { ...tutorial, windowSeconds: 0.5 },
+      { ...tutorial, windowSeconds: Number.NaN },
+    ];
+    for (const policy of bad)
+      expect(() => createRateLimiter({ store, policy })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,125 @@
+import { expect, test } from "bun:test";
+import fc from "fast-check";
+import { fakeClock } from "./conformance.ts";
+import { MemoryStore } from "./memory-store.ts";
+import type { RateLimitDecision } from "./types.ts";
+
+/** The tutorial's algorithm, as literally as possible: filter the array, compare, push. */
+class ReferenceModel {
+  readonly #logs = new Map<string, number[]>();
+
+  hit(key: string, limit: number, windowMs: number, now: number): RateLimitDecision {
+    const log = (this.#logs.get(key) ?? []).filter((t) => now - t < windowMs);
+    this.#logs.set(key, log);
+    const allowed = log.length < limit;
+    if (allowed) log.push(now);
+    const windowSeconds = Math.ceil(windowMs / 1000);
+    const oldest = Math.min(...log);
+    const reset = log.length > 0 ? Math.ceil((oldest + windowMs - now) / 1000) : 0;
+    let retryAfter = 0;
+    if (!allowed) {
+      // Admission needs log.length < limit, i.e. the (length - limit + 1) oldest must leave.
+      const freesAt = (log.toSorted((a, b) => a - b)[log.length - limit] as number) + windowMs;
+      retryAfter = Math.min(windowSeconds, Math.max(1, Math.ceil((freesAt - now) / 1000)));
+    }
+    return { allowed, limit, remaining: Math.max(0, limit - log.length), reset, retryAfter };
+  }
+
+  reset(key: string): void {
+    this.#logs.delete(key);
+  }
+}
+
+const op = (limit: fc.Arbitrary<number>) =>
+  fc.oneof(
+    {
+      weight: 10,
+      arbitrary: fc.record({
+        kind: fc.constant("hit" as const),
+        key: fc.constantFrom("a", "b", "c"),
+        limit,
+        // Mostly small steps so logs fill up, sometimes jumps past the window.
+        advance: fc.oneof(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 5_000 })),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant("reset" as const),
+        key: fc.constantFrom("a", "b", "c"),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant("sweep" as const) }) },
+  );
+
+type Op = typeof op extends (limit: fc.Arbitrary<number>) => fc.Arbitrary<infer T> ? T : never;
+
+function checkAgainstModel(ops: fc.Arbitrary<Op[]>) {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 3_000 }), ops, (windowMs, ops) => {
+      const clock = fakeClock(1_000_000);
+      const store = new MemoryStore({ now: clock.now, sweepIntervalMs: 0 });
+      const model = new ReferenceModel();
+      for (const o of ops) {
+        if (o.kind === "reset") {
+          store.reset(o.key);
+          model.reset(o.key);
+        } else if (o.kind === "sweep") {
+          store.sweep(); // only idle keys go, so decisions must not change
+        } else {
+          clock.advance(o.advance);
+          expect(store.hit(o.key, o.limit, windowMs)).toEqual(
+            model.hit(o.key, o.limit, windowMs, clock.now()),
+          );
+        }
+      }
+      store.close();
+    }),
+    { numRuns: 300 },
+  );
+}
+
+const opsOf = (limit: fc.Arbitrary<number>) => fc.array(op(limit), { maxLength: 200, size: "max" });
+
+test("MemoryStore decides exactly like the naive sliding log (one limit per run)", () => {
+  // Limits past the initial ring capacity (8) make the ring grow.
+  checkAgainstModel(fc.integer({ min: 1, max: 12 }).chain((limit) => opsOf(fc.constant(limit))));
+});
+
+test("MemoryStore matches the naive sliding log even when a key's limit changes between hits", () => {
+  // Raising a key's limit grows its ring; lowering it leaves more counted than the limit.
+  checkAgainstModel(opsOf(fc.integer({ min: 1, max: 20 })));
+});
+
+test("under a tiny maxKeys, size stays capped and every denial rests on real admissions", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 4 }),
+      fc.integer({ min: 1, max: 5 }),
+      fc.integer({ min: 1, max: 3_000 }),
+      fc.array(
+        fc.record({
+          key: fc.constantFrom("a", "b", "c", "d", "e", "f"),
+          advance: fc.integer({ min: 0, max: 300 }),
+        }),
+        { maxLength: 200, size: "max" },
+      ),
+      (maxKeys, limit, windowMs, ops) => {
+        const clock = fakeClock(0);
+        const store = new MemoryStore({ maxKeys, now: clock.now, sweepIntervalMs: 0 });
+        const admitted = new Map<string, number[]>();
+        for (const { key, advance } of ops) {
+          clock.advance(advance);
+          const now = clock.now();
+          const decision = store.hit(key, limit, windowMs);
+          const log = admitted.get(key) ?? [];
+          if (decision.allowed) admitted.set(key, [...log, now]);
+          else expect(log.filter((t) => now - t < windowMs).length).toBeGreaterThanOrEqual(limit);
+          expect(store.size).toBeLessThanOrEqual(maxKeys);
+        }
+        store.close();
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
