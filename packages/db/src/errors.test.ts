@@ -4,6 +4,7 @@ import { DrizzleQueryError } from "drizzle-orm/errors";
 import {
   classifySqliteError,
   DatabaseUnavailableError,
+  ForeignKeyViolationError,
   type UnavailableReason,
   UniqueViolationError,
 } from "./errors.ts";
@@ -80,9 +81,16 @@ describe("classifySqliteError", () => {
     expect(classifySqliteError(new TypeError("x is undefined"))).toBeUndefined();
     expect(classifySqliteError(sqliteError("SQLITE_ERROR", "no such table: t"))).toBeUndefined();
     expect(
-      classifySqliteError(sqliteError("SQLITE_CONSTRAINT_FOREIGNKEY", "FOREIGN KEY failed")),
+      classifySqliteError(sqliteError("SQLITE_CONSTRAINT_CHECK", "CHECK constraint failed")),
     ).toBeUndefined();
     expect(classifySqliteError("not an error")).toBeUndefined();
+  });
+
+  test("a foreign key failure is a ForeignKeyViolationError", () => {
+    const mapped = classifySqliteError(
+      sqliteError("SQLITE_CONSTRAINT_FOREIGNKEY", "FOREIGN KEY failed"),
+    );
+    expect(mapped).toBeInstanceOf(ForeignKeyViolationError);
   });
 
   test("a cyclic cause chain terminates", () => {

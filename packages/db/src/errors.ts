@@ -41,15 +41,29 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-/** A UNIQUE (or primary key) constraint refused the write, e.g. an email that is already taken. */
-export class UniqueViolationError extends Error {
-  override readonly name = "UniqueViolationError";
-  /** The columns as SQLite names them, e.g. `"users.email_key"`. */
+/** A constraint refused the write: the caller's input clashes with what is stored. */
+export class ConstraintViolationError extends Error {
+  /** What SQLite names, e.g. `"users.email_key"`; "unknown" when it does not say. */
   readonly constraint: string;
 
-  constructor(constraint: string, options: { cause?: unknown } = {}) {
-    super("Unique constraint violated", { cause: options.cause });
+  constructor(message: string, constraint: string, options: { cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
     this.constraint = constraint;
+  }
+}
+
+/** A UNIQUE (or primary key) constraint refused the write, e.g. an email that is already taken. */
+export class UniqueViolationError extends ConstraintViolationError {
+  constructor(constraint: string, options: { cause?: unknown } = {}) {
+    super("Unique constraint violated", constraint, options);
+  }
+}
+
+/** A row referred to one that no longer exists, e.g. an item for a user deleted meanwhile. */
+export class ForeignKeyViolationError extends ConstraintViolationError {
+  constructor(options: { cause?: unknown } = {}) {
+    super("Foreign key constraint violated", "unknown", options);
   }
 }
 
@@ -81,8 +95,9 @@ const CLOSED_MESSAGES = [
  */
 export function classifySqliteError(
   err: unknown,
-): DatabaseUnavailableError | UniqueViolationError | undefined {
-  if (err instanceof DatabaseUnavailableError || err instanceof UniqueViolationError) return err;
+): DatabaseUnavailableError | ConstraintViolationError | undefined {
+  if (err instanceof DatabaseUnavailableError || err instanceof ConstraintViolationError)
+    return err;
   // Bounded so a cyclic cause chain cannot hang us.
   let current: unknown = err;
   for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
@@ -103,6 +118,8 @@ function fromCode(code: string, sqliteError: Error, original: unknown) {
     const constraint = /constraint failed: (.+)$/.exec(sqliteError.message)?.[1] ?? "unknown";
     return new UniqueViolationError(constraint, { cause: original });
   }
+  if (code === "SQLITE_CONSTRAINT_FOREIGNKEY")
+    return new ForeignKeyViolationError({ cause: original });
   const primary = code.match(/^SQLITE_[A-Z]+/)?.[0] ?? code;
   const reason = UNAVAILABLE_CODES[primary];
   return reason ? new DatabaseUnavailableError(reason, { cause: original }) : undefined;

@@ -1,7 +1,9 @@
 export { type DatabaseHandle, type OpenOptions, openDatabase } from "./client.ts";
 export {
+  ConstraintViolationError,
   classifySqliteError,
   DatabaseUnavailableError,
+  ForeignKeyViolationError,
   type UnavailableReason,
   UniqueViolationError,
 } from "./errors.ts";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { type DatabaseHandle, openDatabase } from "./client.ts";
-import { UniqueViolationError } from "./errors.ts";
+import { ForeignKeyViolationError, UniqueViolationError } from "./errors.ts";
 import { createRepository, emailKey, type Repository } from "./repository.ts";
 import { refreshTokens } from "./schema.ts";
 import { tempDir } from "./test-support.ts";
@@ -144,7 +144,7 @@ describe("items", () => {
   });
 
   test("an item for a missing owner violates the foreign key", async () => {
-    await expect(repo.insertItem(9999, "orphan")).rejects.toThrow("FOREIGN KEY constraint failed");
+    await expect(repo.insertItem(9999, "orphan")).rejects.toBeInstanceOf(ForeignKeyViolationError);
   });
 });
 

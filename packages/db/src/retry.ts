@@ -29,7 +29,7 @@ let probing: Promise<boolean> | undefined;
  * Runs a synchronous database call, waiting out SQLITE_BUSY/LOCKED asynchronously (bun:sqlite
  * would otherwise sleep inside the call and stall every request). Gives up with
  * DatabaseUnavailableError("busy") once the budget is spent; other unavailability is reported at
- * once, unique violations become UniqueViolationError, and anything else is rethrown unchanged.
+ * once, constraint violations become UniqueViolationError or ForeignKeyViolationError, and anything else is rethrown unchanged.
  * `fn` must be synchronous and safe to repeat: it may run several times.
  */
 export async function withRetry<T>(fn: () => T, options: RetryOptions = {}): Promise<T> {
