@@ -1,27 +1,52 @@
+import { DatabaseUnavailableError } from "@statuslab/db";
 import { createApp } from "./app.ts";
 import { ConfigError, loadConfig, SECRET_FILE } from "./config.ts";
-import { BODY_LIMIT_BYTES } from "./http/body.ts";
+
+/** A start that cannot go on ends with one line naming the cause, never a stack trace. */
+function stop(line: string): never {
+  console.error(line);
+  process.exit(1);
+}
 
 function configOrExit() {
   try {
     return loadConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    console.error(`Configuration error: ${error.message}`);
-    process.exit(1);
+    stop(`Configuration error: ${error.message}`);
   }
 }
 
 const config = configOrExit();
-const { app, close, deps } = await createApp({ config });
 
-app.listen({
-  port: config.port,
-  // A backstop only: the JSON and form parsers already stop at BODY_LIMIT_BYTES with a
-  // problem+json 413; this keeps Bun from buffering anything far larger.
-  maxRequestBodySize: BODY_LIMIT_BYTES * 16,
-});
-if (!app.server) throw new Error("the server did not start");
+async function appOrExit() {
+  try {
+    return await createApp({ config });
+  } catch (error) {
+    if (!(error instanceof DatabaseUnavailableError)) throw error;
+    stop(
+      `Configuration error: DATABASE_URL ${JSON.stringify(config.databaseUrl)} cannot be used: ${error.message} (${error.reason})`,
+    );
+  }
+}
+
+const { app, close, deps } = await appOrExit();
+
+try {
+  app.listen({
+    port: config.port,
+    // Bun streams request bodies, and our parsers stop at BODY_LIMIT_BYTES (refusing at once
+    // when Content-Length says more) with a problem+json 413. Bun's own limit would answer a
+    // bare 413 with no request id before the app sees the request, so it is set out of reach.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+  });
+} catch (error) {
+  await close();
+  stop(
+    `Configuration error: PORT ${config.port} cannot be listened on: ${error instanceof Error ? error.message.split("\n")[0] : "unknown error"}`,
+  );
+}
+if (!app.server) stop("The server did not start");
 const server = app.server;
 
 const url = `http://${server.hostname === "0.0.0.0" ? "localhost" : server.hostname}:${server.port}`;

@@ -40,10 +40,30 @@ export async function parseJsonBody({ request }: { request: Request }): Promise<
   }
   const text = await readLimitedText(request);
   try {
-    return JSON.parse(text);
+    return JSON.parse(text, keepPrintable);
   } catch {
     throw new MalformedBodyError("JSON");
   }
+}
+
+const printable = () => "[object Object]";
+
+/**
+ * JSON may give an object its own `toString` or `valueOf` key, which makes it impossible
+ * to turn into a string: Elysia's validation message does exactly that with a rejected
+ * value, so `{"title": {"toString": ""}}` would be a 500 instead of a 422. Such objects get
+ * a hidden `Symbol.toPrimitive` (invisible to JSON, `Object.keys` and the schema check).
+ */
+function keepPrintable(_key: string, value: unknown): unknown {
+  if (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    (Object.hasOwn(value, "toString") || Object.hasOwn(value, "valueOf"))
+  ) {
+    Object.defineProperty(value, Symbol.toPrimitive, { value: printable });
+  }
+  return value;
 }
 
 /**

@@ -1,4 +1,6 @@
+import type { TSchema } from "@sinclair/typebox";
 import { ValueErrorType } from "@sinclair/typebox/errors";
+import { Value } from "@sinclair/typebox/value";
 import {
   InvalidTokenError,
   MissingCredentialsError,
@@ -38,7 +40,7 @@ interface ValueErrorLike {
   path?: string;
   message?: string;
   type?: number;
-  schema?: { errorMessage?: unknown; format?: unknown };
+  schema?: { errorMessage?: unknown; format?: unknown; [keyword: string]: unknown };
 }
 
 /** Field errors for a 422: where and what, never the value that was sent. */
@@ -75,6 +77,33 @@ function messageFor(error: ValueErrorLike): string {
   return error.message ?? "is invalid";
 }
 
+/**
+ * The raw TypeBox errors of a failed validation. Elysia's own `error.all` decorates each
+ * one with a summary built by interpolating the rejected value into a string, which
+ * throws for an object such as `{"toString": ""}`; TypeBox's iterator does not.
+ */
+function validationErrors(error: { validator?: unknown; value?: unknown }): ValueErrorLike[] {
+  const validator = error.validator as
+    | { Errors?: (value: unknown) => Iterable<ValueErrorLike>; schema?: TSchema }
+    | undefined;
+  const errors: ValueErrorLike[] = [];
+  try {
+    const iterable =
+      typeof validator?.Errors === "function"
+        ? validator.Errors(error.value)
+        : validator?.schema
+          ? Value.Errors(validator.schema, error.value)
+          : [];
+    for (const item of iterable) {
+      errors.push(item);
+      if (errors.length === 64) break;
+    }
+  } catch {
+    // An unexpected validator: the 422 then names no field, which is still a 422.
+  }
+  return errors;
+}
+
 const VALIDATION_DETAIL: Record<string, string> = {
   body: "Invalid request body",
   query: "Invalid query string",
@@ -106,12 +135,12 @@ export function createErrorMapper({ log, allowedMethods }: ErrorMapperOptions) {
       });
     }
     if (code === "VALIDATION") {
-      const validation = error as { type?: string; all?: ValueErrorLike[]; value?: unknown };
+      const validation = error as { type?: string; validator?: unknown; value?: unknown };
       return new HttpProblem(
         422,
         VALIDATION_DETAIL[validation.type ?? ""] ?? "Validation failed",
         {},
-        fieldErrors(validation.all ?? [], validation.value),
+        fieldErrors(validationErrors(validation), validation.value),
       );
     }
     if (code === "PARSE") return new HttpProblem(400, "Malformed request body");
@@ -130,8 +159,26 @@ export function createErrorMapper({ log, allowedMethods }: ErrorMapperOptions) {
     return new HttpProblem(500, "Internal Server Error");
   };
 
+  const safely = (code: unknown, error: unknown, request: Request): HttpProblem => {
+    try {
+      return toProblem(code, error, request);
+    } catch (failure) {
+      // Never let the error handler itself fail: Elysia would answer a bare text/plain 500.
+      try {
+        log.error("error handler failed", {
+          request_id: requestFacts(request).id,
+          error: failure instanceof Error ? `${failure.name}: ${failure.message}` : "unknown",
+          stack: failure instanceof Error ? failure.stack : undefined,
+        });
+      } catch {
+        // Nothing more can be done about a logger that throws.
+      }
+      return new HttpProblem(500, "Internal Server Error");
+    }
+  };
+
   return (code: unknown, error: unknown, request: Request): Response => {
-    const problem = toProblem(code, error, request);
+    const problem = safely(code, error, request);
     const facts = requestFacts(request);
     facts.errorStatus = problem.status;
     const { id } = facts;
@@ -140,7 +187,8 @@ export function createErrorMapper({ log, allowedMethods }: ErrorMapperOptions) {
       requestId: id,
       errors: problem.errors,
     });
-    return new Response(JSON.stringify(body), {
+    // A HEAD answer has the headers a GET would get and never a body (RFC 9110 §9.3.2).
+    return new Response(request.method === "HEAD" ? null : JSON.stringify(body), {
       status: problem.status,
       headers: { ...problem.headers, "content-type": PROBLEM_CONTENT_TYPE, "x-request-id": id },
     });
