@@ -22,12 +22,20 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * A value as quoted in an error: JSON escapes keep a newline or control character from
+ * breaking the message onto a second line (or forging a log line), and it is kept short.
+ */
+function quoted(raw: string): string {
+  return JSON.stringify(raw.length > 64 ? `${raw.slice(0, 64)}…` : raw);
+}
+
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max} (got ${quoted(raw)})`);
   }
   return value;
 }
@@ -70,7 +78,9 @@ function resolveSecret(env: Env, mode: Config["env"], secretFile: string) {
 export function loadConfig(env: Env = process.env, secretFile = SECRET_FILE): Config {
   const nodeEnv = env.NODE_ENV || "development";
   if (nodeEnv !== "development" && nodeEnv !== "production" && nodeEnv !== "test") {
-    throw new ConfigError(`NODE_ENV must be development, production or test (got "${nodeEnv}")`);
+    throw new ConfigError(
+      `NODE_ENV must be development, production or test (got ${quoted(nodeEnv)})`,
+    );
   }
   const adminEmail = env.ADMIN_EMAIL || undefined;
   const adminPassword = env.ADMIN_PASSWORD || undefined;
@@ -78,7 +88,7 @@ export function loadConfig(env: Env = process.env, secretFile = SECRET_FILE): Co
     throw new ConfigError("ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
   }
   if (adminEmail !== undefined && !Value.Check(Email, adminEmail)) {
-    throw new ConfigError(`ADMIN_EMAIL must be an email address (got "${adminEmail}")`);
+    throw new ConfigError(`ADMIN_EMAIL must be an email address (got ${quoted(adminEmail)})`);
   }
   if (adminPassword !== undefined && (adminPassword.length < 8 || adminPassword.length > 128)) {
     throw new ConfigError("ADMIN_PASSWORD must be 8 to 128 characters");
