@@ -1,6 +1,7 @@
 import type { ItemPublic, ItemsPublic } from "@statuslab/contracts";
-import type { ItemRow, UserRow } from "@statuslab/db";
+import { ForeignKeyViolationError, type ItemRow, type UserRow } from "@statuslab/db";
 import type { Deps } from "../../deps.ts";
+import { CredentialsRejectedError } from "../../http/errors.ts";
 
 const toItemPublic = (item: ItemRow): ItemPublic => ({
   id: item.id,
@@ -14,6 +15,12 @@ export async function listItems(deps: Deps, owner: UserRow): Promise<ItemsPublic
   return { items: items.map(toItemPublic), owner: owner.email };
 }
 
+/** The owner may be deleted between authentication and insert: then they are nobody (401). */
 export async function createItem(deps: Deps, owner: UserRow, title: string): Promise<ItemPublic> {
-  return toItemPublic(await deps.repo.insertItem(owner.id, title));
+  try {
+    return toItemPublic(await deps.repo.insertItem(owner.id, title));
+  } catch (error) {
+    if (error instanceof ForeignKeyViolationError) throw new CredentialsRejectedError();
+    throw error;
+  }
 }

@@ -69,11 +69,22 @@ export async function setRole(deps: Deps, id: number, role: Role): Promise<UserP
 
 /**
  * ADMIN_EMAIL/ADMIN_PASSWORD: after start that account exists, is an admin, and the
- * configured password works (it is re-hashed only when it changed).
+ * configured password works.
+ *
+ * An existing account is promoted in place only when the configured password already opens
+ * it (it is the operator's own). Otherwise someone holds the admin email without the admin
+ * password (a squatter, or the password was rotated): the account is re-created, because ids
+ * are never reused and so every token issued to the old account stops working at once.
+ * Promoting it in place would hand admin rights to tokens its holder already has.
  */
 export async function ensureAdmin(deps: Deps, email: string, password: string): Promise<void> {
-  const existing = await deps.repo.findUserByEmail(email);
-  if (!existing) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const existing = await deps.repo.findUserByEmail(email);
+    if (existing && (await deps.hasher.verify(password, existing.passwordHash))) {
+      if (existing.role !== "admin") await deps.repo.updateUserRole(existing.id, "admin");
+      return;
+    }
+    if (existing) await deps.repo.deleteUser(existing.id);
     try {
       await deps.repo.insertUser({
         email,
@@ -82,14 +93,9 @@ export async function ensureAdmin(deps: Deps, email: string, password: string): 
       });
       return;
     } catch (error) {
-      // Another worker bootstrapped the same admin a moment ago: fall through and check it.
+      // Another instance bootstrapped the same admin a moment ago: check what it made.
       if (!(error instanceof UniqueViolationError)) throw error;
     }
   }
-  const user = existing ?? (await deps.repo.findUserByEmail(email));
-  if (!user) throw new Error("admin account vanished during bootstrap");
-  if (user.role !== "admin") await deps.repo.updateUserRole(user.id, "admin");
-  if (!(await deps.hasher.verify(password, user.passwordHash))) {
-    await deps.repo.updateUserPassword(user.id, await deps.hasher.hash(password));
-  }
+  throw new Error("could not bootstrap the admin account: it keeps changing under us");
 }
