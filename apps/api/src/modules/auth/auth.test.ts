@@ -187,3 +187,38 @@ describe("the 401 table on GET /users/me", () => {
     expect(sent.body.detail).toBe("Could not validate credentials");
   });
 });
+
+describe("login cost does not reveal who has an account", () => {
+  test("an unknown email pays one argon2id verification, exactly as a wrong password does", async () => {
+    const { api, deps } = await makeApp();
+    await api.register("known@example.com", "password-123");
+    const calls: string[] = [];
+    const { verify, verifyAgainstDummy } = deps.hasher;
+    deps.hasher.verify = (password, hash) => {
+      calls.push("verify");
+      return verify(password, hash);
+    };
+    deps.hasher.verifyAgainstDummy = (password) => {
+      calls.push("dummy");
+      return verifyAgainstDummy(password);
+    };
+    await api.login("known@example.com", "wrong-password");
+    expect(calls).toEqual(["verify"]);
+    calls.length = 0;
+    await api.login("unknown@example.com", "wrong-password");
+    expect(calls).toEqual(["dummy"]);
+  });
+
+  test("passwords are stored as argon2id hashes with the configured cost, never as sent", async () => {
+    const { api, database } = await makeApp();
+    await api.register("params@example.com", "password-123");
+    const row = database.sqlite
+      .query<{ password_hash: string }, []>(
+        "SELECT password_hash FROM users WHERE email_key = 'params@example.com'",
+      )
+      .get();
+    // $argon2id$v=19$m=…,t=…,p=…$salt$hash, with the test suite's cheap cost.
+    expect(row?.password_hash).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
+    expect(row?.password_hash).not.toContain("password-123");
+  });
+});
