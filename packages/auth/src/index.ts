@@ -19,3 +19,4 @@ export {
   type PasswordHasher,
   type PasswordHasherOptions,
 } from "./passwords.ts";
+export { createRefreshToken, hashRefreshToken, looksLikeRefreshToken } from "./refresh-token.ts";

@@ -7,6 +7,7 @@ export {
   type UnavailableReason,
   UniqueViolationError,
 } from "./errors.ts";
+export type { NewRefreshToken, RotationOutcome } from "./refresh-tokens.ts";
 export {
   createRepository,
   emailKey,

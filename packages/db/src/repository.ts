@@ -1,5 +1,6 @@
 import { asc, count, eq, sql } from "drizzle-orm";
 import type { DatabaseHandle } from "./client.ts";
+import { refreshTokenQueries } from "./refresh-tokens.ts";
 import { withRetry } from "./retry.ts";
 import { type ItemRow, items, type Role, type UserRow, users } from "./schema.ts";
 
@@ -47,6 +48,8 @@ export function createRepository(
     .prepare();
 
   return {
+    ...refreshTokenQueries(db, write),
+
     findUserById: (id: number): Promise<UserRow | undefined> => read(() => userById.get({ id })),
 
     findUserByEmail: (email: string): Promise<UserRow | undefined> =>
