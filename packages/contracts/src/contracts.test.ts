@@ -4,6 +4,7 @@ import {
   ItemCreate,
   Pagination,
   Problem,
+  RevokeRequest,
   TokenRequest,
   UserCreate,
   UserIdParams,
@@ -57,7 +58,7 @@ describe("path and query integers", () => {
   });
 });
 
-test("TokenRequest takes the OAuth2 password form and only the password grant", () => {
+test("TokenRequest takes the password and refresh_token grants, and no other", () => {
   expect(Value.Check(TokenRequest, { username: "a@b.co", password: "x" })).toBe(true);
   expect(
     Value.Check(TokenRequest, { grant_type: "password", username: "a@b.co", password: "x" }),
@@ -65,7 +66,17 @@ test("TokenRequest takes the OAuth2 password form and only the password grant", 
   expect(
     Value.Check(TokenRequest, { grant_type: "client_credentials", username: "a", password: "x" }),
   ).toBe(false);
-  expect(Value.Check(TokenRequest, { username: "a@b.co" })).toBe(false);
+  expect(Value.Check(TokenRequest, { grant_type: "refresh_token", refresh_token: "slr_x" })).toBe(
+    true,
+  );
+  // Which fields a grant needs is the service's check (a 422 naming the field), not the schema's.
+  expect(Value.Check(TokenRequest, { username: "a@b.co" })).toBe(true);
+  expect(Value.Check(TokenRequest, { username: "a@b.co", password: "p".repeat(1025) })).toBe(false);
+});
+
+test("RevokeRequest needs the token", () => {
+  expect(Value.Check(RevokeRequest, { token: "slr_x" })).toBe(true);
+  expect(Value.Check(RevokeRequest, { token_type_hint: "refresh_token" })).toBe(false);
 });
 
 test("ItemCreate needs a title of 1 to 200 characters", () => {

@@ -35,9 +35,38 @@ export class ForbiddenError extends HttpProblem {
   }
 }
 
+/** Token-endpoint answers, errors included, must never be cached (RFC 6749 §5.1). */
+export const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
+
 export class IncorrectCredentialsError extends HttpProblem {
   constructor() {
-    super(401, "Incorrect email or password", { "www-authenticate": "Bearer" });
+    super(401, "Incorrect email or password", { "www-authenticate": "Bearer", ...NO_STORE });
+  }
+}
+
+const REFRESH_FAILURES = {
+  unknown: "Invalid refresh token",
+  expired: "Refresh token expired",
+  revoked: "Refresh token revoked",
+  reused: "Refresh token already used: every session of that login has been ended",
+} as const;
+
+/** A refresh token that cannot be spent; `reused` means its whole family was just revoked. */
+export class RefreshTokenRejectedError extends HttpProblem {
+  constructor(readonly reason: keyof typeof REFRESH_FAILURES) {
+    super(401, REFRESH_FAILURES[reason], { "www-authenticate": "Bearer", ...NO_STORE });
+  }
+}
+
+/** A field the chosen grant needs is missing: the same 422 shape the schemas produce. */
+export class MissingFieldsError extends HttpProblem {
+  constructor(fields: string[]) {
+    super(
+      422,
+      "Invalid request body",
+      NO_STORE,
+      fields.map((field) => ({ path: `/${field}`, message: "is required" })),
+    );
   }
 }
 

@@ -1,9 +1,18 @@
-import { extractBearerToken } from "@statuslab/auth";
-import type { TokenResponse } from "@statuslab/contracts";
+import {
+  createRefreshToken,
+  extractBearerToken,
+  hashRefreshToken,
+  looksLikeRefreshToken,
+} from "@statuslab/auth";
+import type { TokenRequest, TokenResponse } from "@statuslab/contracts";
 import type { UserRow } from "@statuslab/db";
 import type { Deps } from "../../deps.ts";
 import { CredentialsRejectedError } from "../../http/errors.ts";
-import { IncorrectCredentialsError } from "../../http/problems.ts";
+import {
+  IncorrectCredentialsError,
+  MissingFieldsError,
+  RefreshTokenRejectedError,
+} from "../../http/problems.ts";
 
 const SUBJECT = /^[1-9][0-9]{0,14}$/;
 
@@ -16,6 +25,8 @@ export async function authenticate(
   authorization: string | undefined,
 ): Promise<UserRow> {
   const token = extractBearerToken(authorization);
+  // A refresh token proves nothing on its own: it is only good for POST /token.
+  if (looksLikeRefreshToken(token)) throw new CredentialsRejectedError();
   const claims = await deps.jwt.verify(token);
   if (!SUBJECT.test(claims.sub)) throw new CredentialsRejectedError();
   const user = await deps.repo.findUserById(Number(claims.sub));
@@ -27,9 +38,21 @@ export async function issueAccessToken(deps: Deps, user: UserRow) {
   return { token: await deps.jwt.sign(String(user.id)), expiresIn: deps.config.accessTokenTtl };
 }
 
+/** An access token plus a refresh token starting (or continuing) a family. */
+async function tokenPair(deps: Deps, user: UserRow, refreshToken: string): Promise<TokenResponse> {
+  const { token, expiresIn } = await issueAccessToken(deps, user);
+  return {
+    access_token: token,
+    token_type: "bearer",
+    expires_in: expiresIn,
+    refresh_token: refreshToken,
+  };
+}
+
 /**
  * The OAuth2 password grant. An unknown email still pays for one argon2id verification,
  * against a dummy hash, so the answer and its timing do not reveal who has an account.
+ * Each login starts a new refresh-token family with an absolute end REFRESH_TOKEN_TTL away.
  */
 export async function login(deps: Deps, email: string, password: string): Promise<TokenResponse> {
   const user = await deps.repo.findUserByEmail(email);
@@ -37,6 +60,48 @@ export async function login(deps: Deps, email: string, password: string): Promis
     ? await deps.hasher.verify(password, user.passwordHash)
     : await deps.hasher.verifyAgainstDummy(password);
   if (!user || !valid) throw new IncorrectCredentialsError();
-  const { token, expiresIn } = await issueAccessToken(deps, user);
-  return { access_token: token, token_type: "bearer", expires_in: expiresIn };
+  const { token, hash } = createRefreshToken();
+  await deps.repo.insertRefreshToken({
+    tokenHash: hash,
+    familyId: crypto.randomUUID(),
+    userId: user.id,
+    expiresAt: Date.now() + deps.config.refreshTokenTtl * 1000,
+  });
+  return tokenPair(deps, user, token);
+}
+
+/** The refresh grant: spends the token, returns a new pair in the same family. */
+export async function refresh(deps: Deps, refreshToken: string): Promise<TokenResponse> {
+  const next = createRefreshToken();
+  const result = await deps.repo.rotateRefreshToken(
+    hashRefreshToken(refreshToken),
+    next.hash,
+    Date.now(),
+  );
+  if (result.outcome === "reused") {
+    deps.log.warn("refresh token replayed; family revoked", { user_id: result.userId });
+  }
+  if (result.outcome !== "rotated") throw new RefreshTokenRejectedError(result.outcome);
+  const user = await deps.repo.findUserById(result.userId);
+  // Deleting a user deletes their tokens, so this is only a delete racing this refresh.
+  if (!user) throw new RefreshTokenRejectedError("revoked");
+  return tokenPair(deps, user, next.token);
+}
+
+/** POST /token: which fields are required depends on the grant. */
+export async function grant(deps: Deps, form: TokenRequest): Promise<TokenResponse> {
+  if (form.grant_type === "refresh_token") {
+    if (form.refresh_token === undefined) throw new MissingFieldsError(["refresh_token"]);
+    return refresh(deps, form.refresh_token);
+  }
+  const missing = (["username", "password"] as const).filter((field) => form[field] === undefined);
+  if (form.username === undefined || form.password === undefined)
+    throw new MissingFieldsError(missing);
+  return login(deps, form.username, form.password);
+}
+
+/** RFC 7009: revoke the token's family if it is one of ours; say nothing either way. */
+export async function revoke(deps: Deps, token: string): Promise<void> {
+  if (looksLikeRefreshToken(token))
+    await deps.repo.revokeRefreshFamily(hashRefreshToken(token), Date.now());
 }

@@ -61,9 +61,14 @@ export async function listUsers(deps: Deps, page: Pagination): Promise<UsersPubl
   return { data: rows.map(toUserPublic), count };
 }
 
+/**
+ * Takes effect on the user's next request (roles are read each time); their refresh-token
+ * families end too, so a session opened under the old role cannot be renewed.
+ */
 export async function setRole(deps: Deps, id: number, role: Role): Promise<UserPublic> {
   const user = await deps.repo.updateUserRole(id, role);
   if (!user) throw new UserNotFoundError();
+  await deps.repo.revokeUserRefreshTokens(id, Date.now());
   return toUserPublic(user);
 }
 
