@@ -119,3 +119,33 @@ export function decide(
   }
   return { allowed, limit, remaining: Math.max(0, limit - count), reset, retryAfter };
 }
+
+/**
+ * `decide`'s arithmetic for a store that counted elsewhere (RedisStore's script returns these
+ * inputs). Kept apart from `decide`, whose inlined copy is measurably faster on the in-memory
+ * hot path; the RedisStore-vs-MemoryStore property test holds the two to identical output.
+ *
+ * @param count timestamps inside the window, including this request if it was admitted
+ * @param oldest the oldest of them (ignored when count is 0)
+ * @param freeing when denied, the timestamp whose expiry frees a slot: the (count - limit)-th
+ *   oldest, 0-based. That is the oldest, unless the key was filled under a higher limit.
+ */
+export function toDecision(
+  allowed: boolean,
+  limit: number,
+  windowMs: number,
+  now: number,
+  count: number,
+  oldest: number,
+  freeing: number,
+): RateLimitDecision {
+  const reset = count > 0 ? ceilSeconds(oldest + windowMs - now) : 0;
+  let retryAfter = 0;
+  if (!allowed) {
+    retryAfter = Math.min(
+      Math.max(ceilSeconds(freeing + windowMs - now), 1),
+      ceilSeconds(windowMs),
+    );
+  }
+  return { allowed, limit, remaining: Math.max(0, limit - count), reset, retryAfter };
+}

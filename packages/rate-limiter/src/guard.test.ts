@@ -1,0 +1,128 @@
+import { describe, expect, test } from "bun:test";
+import { RateLimitStoreUnavailableError } from "./errors.ts";
+import { rateLimitStoreFromEnv } from "./from-env.ts";
+import { guardRateLimiter } from "./guard.ts";
+import { createRateLimiter } from "./limiter.ts";
+import { MemoryStore } from "./memory-store.ts";
+import { RedisStore } from "./redis-store.ts";
+import type { RateLimitStore } from "./types.ts";
+
+const policy = { name: "default", limit: 1, windowSeconds: 60 };
+
+/** A store that fails the way we tell it to. */
+function brokenStore(error: () => Error): RateLimitStore {
+  return {
+    hit: async () => {
+      throw error();
+    },
+    reset: async () => {
+      throw error();
+    },
+    close: () => {},
+  };
+}
+
+const down = () => new RateLimitStoreUnavailableError("connection", "Redis is down");
+
+function setup(store: RateLimitStore, onUnavailable: "open" | "closed", warnIntervalMs = 10_000) {
+  const warnings: string[] = [];
+  const guarded = guardRateLimiter(createRateLimiter({ store, policy }), {
+    onUnavailable,
+    warn: (message, error) => {
+      expect(error).toBeInstanceOf(RateLimitStoreUnavailableError);
+      warnings.push(message);
+    },
+    warnIntervalMs,
+  });
+  return { guarded, warnings };
+}
+
+describe("guardRateLimiter", () => {
+  test("passes decisions through while the store works", async () => {
+    const { guarded, warnings } = setup(new MemoryStore({ sweepIntervalMs: 0 }), "closed");
+    expect(await guarded.check("alice")).toMatchObject({
+      outcome: "decided",
+      decision: { allowed: true, remaining: 0 },
+    });
+    expect(await guarded.check("alice")).toMatchObject({
+      outcome: "decided",
+      decision: { allowed: false },
+    });
+    expect(warnings).toEqual([]);
+    expect(guarded.policy).toEqual(policy);
+  });
+
+  test("fail closed: unavailable with a Retry-After, and a warning", async () => {
+    const { guarded, warnings } = setup(brokenStore(down), "closed");
+    const result = await guarded.check("alice");
+    expect(result).toMatchObject({ outcome: "unavailable", retryAfter: 5 });
+    expect(warnings).toEqual([
+      'rate limiter "default": store unavailable (connection), failing closed: 503',
+    ]);
+  });
+
+  test("fail open: bypassed, and a warning", async () => {
+    const { guarded, warnings } = setup(brokenStore(down), "open");
+    expect(await guarded.check("alice")).toMatchObject({ outcome: "bypassed" });
+    expect(warnings).toEqual([
+      'rate limiter "default": store unavailable (connection), failing open: request allowed unchecked',
+    ]);
+  });
+
+  test("warnings are throttled and count what they suppressed", async () => {
+    const { guarded, warnings } = setup(brokenStore(down), "open", 50);
+    for (let i = 0; i < 10; i++) await guarded.check("alice");
+    expect(warnings).toHaveLength(1);
+    await Bun.sleep(60);
+    await guarded.check("alice");
+    expect(warnings).toHaveLength(2);
+    expect(warnings[1]).toEndWith("(9 similar since the last warning)");
+  });
+
+  test("reset on an unavailable store warns instead of throwing", async () => {
+    const { guarded, warnings } = setup(brokenStore(down), "closed");
+    await guarded.reset("alice");
+    expect(warnings[0]).toContain("reset skipped");
+  });
+
+  test("other errors are bugs and propagate", async () => {
+    const bug = () => new TypeError("boom");
+    for (const mode of ["open", "closed"] as const) {
+      const { guarded, warnings } = setup(brokenStore(bug), mode);
+      await expect(guarded.check("alice")).rejects.toThrow(TypeError);
+      await expect(guarded.reset("alice")).rejects.toThrow(TypeError);
+      expect(warnings).toEqual([]);
+    }
+  });
+
+  test("rejects a Retry-After that is not a whole number of seconds >= 1", () => {
+    const limiter = createRateLimiter({ store: new MemoryStore({ sweepIntervalMs: 0 }), policy });
+    for (const retryAfterSeconds of [0, 1.5, Number.NaN]) {
+      expect(() =>
+        guardRateLimiter(limiter, { onUnavailable: "closed", retryAfterSeconds }),
+      ).toThrow(RangeError);
+    }
+  });
+});
+
+describe("rateLimitStoreFromEnv", () => {
+  test("REDIS_URL unset or blank: MemoryStore", () => {
+    for (const env of [{}, { REDIS_URL: "" }, { REDIS_URL: "  " }]) {
+      const store = rateLimitStoreFromEnv({ env, memory: { sweepIntervalMs: 0 } });
+      expect(store).toBeInstanceOf(MemoryStore);
+      store.close();
+    }
+  });
+
+  test("REDIS_URL set: RedisStore, which connects only when first used", async () => {
+    const store = rateLimitStoreFromEnv({
+      env: { REDIS_URL: "redis://127.0.0.1:1" },
+      redis: { timeoutMs: 500, maxRetries: 0 },
+    });
+    expect(store).toBeInstanceOf(RedisStore);
+    await expect(Promise.resolve(store.hit("k", 1, 1_000))).rejects.toBeInstanceOf(
+      RateLimitStoreUnavailableError,
+    );
+    await store.close();
+  });
+});

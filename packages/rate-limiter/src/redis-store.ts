@@ -1,0 +1,324 @@
+import { RedisClient } from "bun";
+import { RateLimitStoreUnavailableError } from "./errors.ts";
+import { toDecision } from "./sliding-log.ts";
+import type { RateLimitDecision, RateLimitStore } from "./types.ts";
+import { assertHitArgs } from "./validate.ts";
+
+export interface RedisStoreOptions {
+  /** Used only when the store creates its own client. */
+  url?: string;
+  /**
+   * A client to share. The store never closes it and does not touch its settings or handlers;
+   * create it with `enableOfflineQueue: false`, or a call made while it is disconnected waits
+   * in Bun's queue until this store's timeout gives up on it.
+   */
+  client?: RedisClient;
+  /** Upper bound on each call (connect, script load and decision together). */
+  timeoutMs?: number;
+  /** Prepended to every key; give each application (or test run) its own. */
+  keyPrefix?: string;
+  /**
+   * Clock in milliseconds, sent with each call instead of reading Redis `TIME`. For tests and
+   * simulations only: processes sharing a Redis must share its clock, so production leaves this
+   * unset.
+   */
+  now?: () => number;
+  /** Own client only: how long one connection attempt may take. */
+  connectTimeoutMs?: number;
+  /** Own client only: Bun's automatic reconnect attempts after a drop, before the store's own. */
+  maxRetries?: number;
+  /** Own client only: `CLIENT SETNAME` sent on every (re)connect, so operators can find it. */
+  clientName?: string;
+  /**
+   * Own client only: after this many timeouts in a row on a connection that still looks open,
+   * drop it and connect afresh. A half-open TCP connection (peer gone without a FIN/RST) or a
+   * wedged one would otherwise swallow every later call until the OS gives up on it, which
+   * can take many minutes. 0 disables.
+   */
+  recycleAfterTimeouts?: number;
+}
+
+/**
+ * The whole decision for one request, in one atomic round trip. KEYS[1] is a sorted set whose
+ * members are the admitted requests (score = time in ms, member = "time-token:seq", unique per
+ * request across processes). ARGV: limit, window in ms, now in ms or "" to read Redis TIME,
+ * member suffix.
+ *
+ * It mirrors MemoryStore step for step: time never runs backwards for a key (the newest score
+ * wins over an earlier clock), timestamps with now - t >= window leave, the request is admitted
+ * and recorded if fewer than `limit` remain, and a denied request is not recorded. The key
+ * expires one window after its newest admission, which is exactly when it becomes idle.
+ *
+ * Numbers travel as strings formatted with %.17g: Redis truncates Lua numbers to integers in
+ * replies, and Lua's default tostring keeps only 14 digits.
+ */
+const HIT_SCRIPT = `
+local key = KEYS[1]
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function num(x) return string.format('%.17g', x) end
+local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2]
+if newest and tonumber(newest) > now then now = tonumber(newest) end
+redis.call('ZREMRANGEBYSCORE', key, '-inf', num(now - window))
+local count = redis.call('ZCARD', key)
+local allowed = 0
+if count < limit then
+  redis.call('ZADD', key, num(now), num(now) .. '-' .. ARGV[4])
+  count = count + 1
+  allowed = 1
+  redis.call('PEXPIRE', key, math.ceil(window))
+elseif redis.call('PTTL', key) == -1 then
+  redis.call('PEXPIRE', key, math.ceil(window))
+end
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+local freeing = oldest
+if allowed == 0 then
+  freeing = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')[2]
+end
+return {allowed, count, num(now), oldest, freeing}
+`;
+
+const TIMED_OUT: unique symbol = Symbol("timed out");
+const MAX_BACKOFF_MS = 2_000;
+
+/**
+ * Exact sliding-log store on Redis, through Bun's built-in client: the same decisions as
+ * MemoryStore, shared by every process pointed at the same Redis and key prefix.
+ *
+ * Failure is reported, never hidden: every call settles within `timeoutMs`, either with a
+ * decision or with `RateLimitStoreUnavailableError` (invalid arguments still throw RangeError).
+ * What to do then (fail closed or open) is the caller's policy; see `guardRateLimiter`.
+ *
+ * Its own client runs with the offline queue off, so a call made while disconnected fails at
+ * once instead of piling up. Bun reconnects by itself after a drop; when Bun has given up
+ * (server down longer than its retries) or the first connect failed, the next call starts a
+ * fresh attempt, with attempts spaced by a backoff of up to 2 s so an outage is not hammered.
+ */
+export class RedisStore implements RateLimitStore {
+  readonly #client: RedisClient;
+  readonly #owned: boolean;
+  readonly #timeoutMs: number;
+  readonly #prefix: string;
+  readonly #now: (() => number) | undefined;
+  readonly #recycleAfter: number;
+  /** Distinguishes this store's members from other processes' admitted in the same ms. */
+  readonly #token = Math.random().toString(36).slice(2, 10);
+  #seq = 0;
+  #sha: Promise<string> | undefined;
+  #connecting: Promise<void> | undefined;
+  #nextAttemptAt = 0;
+  #backoffMs = 0;
+  #timeoutsInARow = 0;
+  #closed = false;
+
+  constructor(options: RedisStoreOptions = {}) {
+    const {
+      timeoutMs = 250,
+      keyPrefix = "ratelimit:",
+      connectTimeoutMs = 2_000,
+      maxRetries = 20,
+      clientName = "statuslab-ratelimit",
+      recycleAfterTimeouts = 3,
+    } = options;
+    positive("timeoutMs", timeoutMs);
+    positive("connectTimeoutMs", connectTimeoutMs);
+    if (!Number.isSafeInteger(maxRetries) || maxRetries < 0) {
+      throw new RangeError(`maxRetries must be an integer >= 0, got ${maxRetries}`);
+    }
+    if (!Number.isSafeInteger(recycleAfterTimeouts) || recycleAfterTimeouts < 0) {
+      throw new RangeError(
+        `recycleAfterTimeouts must be an integer >= 0, got ${recycleAfterTimeouts}`,
+      );
+    }
+    // Redis refuses names with spaces or newlines; better to learn it here than on connect.
+    if (!/^[!-~]+$/.test(clientName)) {
+      throw new RangeError(`clientName must be printable ASCII without spaces: ${clientName}`);
+    }
+    this.#timeoutMs = timeoutMs;
+    this.#prefix = keyPrefix;
+    this.#now = options.now;
+    this.#recycleAfter = recycleAfterTimeouts;
+    if (options.client) {
+      this.#client = options.client;
+      this.#owned = false;
+    } else {
+      const url = options.url ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+      const client = new RedisClient(url, {
+        enableOfflineQueue: false,
+        autoReconnect: true,
+        maxRetries,
+        connectionTimeout: connectTimeoutMs,
+      });
+      client.onconnect = () => {
+        client.send("CLIENT", ["SETNAME", clientName]).catch(() => {});
+      };
+      this.#client = client;
+      this.#owned = true;
+    }
+  }
+
+  async hit(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
+    assertHitArgs(limit, windowMs);
+    const args = [
+      this.#prefix + key,
+      String(limit),
+      String(windowMs),
+      this.#now ? String(this.#now()) : "",
+      `${this.#token}:${(++this.#seq).toString(36)}`,
+    ];
+    const reply = await this.#bounded("hit", () => this.#evalHit(args));
+    if (!Array.isArray(reply) || reply.length !== 5) {
+      throw new RateLimitStoreUnavailableError(
+        "server",
+        `unexpected reply from the rate-limit script: ${JSON.stringify(reply)}`,
+      );
+    }
+    const [allowed, count, now, oldest, freeing] = reply.map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    return toDecision(allowed === 1, limit, windowMs, now, count, oldest, freeing);
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.#bounded("reset", () => this.#client.send("DEL", [this.#prefix + key]));
+  }
+
+  /** One bounded PING, for readiness checks; throws RateLimitStoreUnavailableError. */
+  async ping(): Promise<void> {
+    await this.#bounded("ping", () => this.#client.send("PING", []));
+  }
+
+  /** Closes the client if this store created it; a shared client is left to its owner. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#owned) this.#client.close();
+  }
+
+  async #bounded<T>(what: string, op: () => Promise<T>): Promise<T> {
+    if (this.#closed) {
+      throw new RateLimitStoreUnavailableError("closed", `rate-limit store is closed (${what})`);
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(resolve, this.#timeoutMs, TIMED_OUT);
+    });
+    try {
+      const work = (async () => {
+        await this.#connected();
+        return op();
+      })();
+      const result = await Promise.race([work, timeout]);
+      if (result === TIMED_OUT) {
+        this.#timedOut();
+        throw new RateLimitStoreUnavailableError(
+          "timeout",
+          `Redis did not answer ${what} within ${this.#timeoutMs} ms`,
+        );
+      }
+      this.#timeoutsInARow = 0;
+      return result;
+    } catch (error) {
+      throw unavailable(error, what);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #evalHit(args: string[]): Promise<unknown> {
+    const loading = this.#loadScript();
+    const sha = await loading;
+    try {
+      return await this.#client.evalsha(sha, 1, ...args);
+    } catch (error) {
+      // The script cache is gone (Redis restarted, failed over, SCRIPT FLUSH): load and retry
+      // once. Calls that hit this together share one reload.
+      if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
+      if (this.#sha === loading) this.#sha = undefined;
+      return await this.#client.evalsha(await this.#loadScript(), 1, ...args);
+    }
+  }
+
+  #loadScript(): Promise<string> {
+    if (this.#sha === undefined) {
+      const loading = this.#client.script("LOAD", HIT_SCRIPT).then(String);
+      // A failed load must not stick: the next call tries again.
+      loading.catch(() => {
+        if (this.#sha === loading) this.#sha = undefined;
+      });
+      this.#sha = loading;
+    }
+    return this.#sha;
+  }
+
+  async #connected(): Promise<void> {
+    if (this.#client.connected) return;
+    if (this.#connecting === undefined) {
+      const wait = this.#nextAttemptAt - performance.now();
+      if (wait > 0) {
+        throw new RateLimitStoreUnavailableError(
+          "connection",
+          `Redis is unreachable; next connection attempt in ${Math.ceil(wait)} ms`,
+        );
+      }
+      const attempt = this.#client.connect().then(
+        () => {
+          this.#backoffMs = 0;
+        },
+        (error: unknown) => {
+          this.#backoffMs = Math.min(Math.max(this.#backoffMs * 2, 100), MAX_BACKOFF_MS);
+          this.#nextAttemptAt = performance.now() + this.#backoffMs;
+          throw error;
+        },
+      );
+      this.#connecting = attempt;
+      // Callers may have timed out and stopped listening; the attempt still settles quietly.
+      attempt
+        .finally(() => {
+          if (this.#connecting === attempt) this.#connecting = undefined;
+        })
+        .catch(() => {});
+    }
+    await this.#connecting;
+  }
+
+  #timedOut(): void {
+    this.#timeoutsInARow++;
+    if (
+      this.#owned &&
+      this.#recycleAfter > 0 &&
+      this.#timeoutsInARow >= this.#recycleAfter &&
+      this.#client.connected
+    ) {
+      this.#timeoutsInARow = 0;
+      // Rejects whatever is still waiting on the wedged connection; the next call reconnects.
+      this.#client.close();
+    }
+  }
+}
+
+function positive(name: string, value: number): void {
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new RangeError(`${name} must be a finite number > 0, got ${value}`);
+  }
+}
+
+function unavailable(error: unknown, what: string): Error {
+  if (error instanceof RateLimitStoreUnavailableError || error instanceof RangeError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return new RateLimitStoreUnavailableError(
+    code === "ERR_REDIS_SERVER_ERROR" ? "server" : "connection",
+    `Redis ${what} failed: ${message}`,
+    { cause: error },
+  );
+}
