@@ -15,6 +15,9 @@ function brokenStore(error: () => Error): RateLimitStore {
     hit: async () => {
       throw error();
     },
+    peek: async () => {
+      throw error();
+    },
     reset: async () => {
       throw error();
     },
@@ -50,6 +53,44 @@ describe("guardRateLimiter", () => {
     });
     expect(warnings).toEqual([]);
     expect(guarded.policy).toEqual(policy);
+  });
+
+  test("peek passes decisions through without counting", async () => {
+    const { guarded, warnings } = setup(new MemoryStore({ sweepIntervalMs: 0 }), "closed");
+    for (let i = 0; i < 3; i++) {
+      expect(await guarded.peek("alice")).toEqual({
+        outcome: "decided",
+        decision: { allowed: true, limit: 1, remaining: 1, reset: 0, retryAfter: 0 },
+      });
+    }
+    await guarded.check("alice");
+    expect(await guarded.peek("alice")).toMatchObject({
+      outcome: "decided",
+      decision: { allowed: false, remaining: 0, retryAfter: 60 },
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  test("peek follows the same failure policy as check, and shares its warning throttle", async () => {
+    const closed = setup(brokenStore(down), "closed");
+    expect(await closed.guarded.peek("alice")).toMatchObject({
+      outcome: "unavailable",
+      retryAfter: 5,
+    });
+    expect(closed.warnings).toEqual([
+      'rate limiter "default": store unavailable (connection), failing closed: 503',
+    ]);
+    const open = setup(brokenStore(down), "open");
+    const bypassed = await open.guarded.peek("alice");
+    expect(bypassed).toMatchObject({ outcome: "bypassed" });
+    expect(bypassed.outcome === "bypassed" && bypassed.error).toBeInstanceOf(
+      RateLimitStoreUnavailableError,
+    );
+    await open.guarded.check("alice");
+    await open.guarded.peek("alice");
+    expect(open.warnings).toEqual([
+      'rate limiter "default": store unavailable (connection), failing open: request allowed unchecked',
+    ]);
   });
 
   test("fail closed: unavailable with a Retry-After, and a warning", async () => {
@@ -90,6 +131,7 @@ describe("guardRateLimiter", () => {
     for (const mode of ["open", "closed"] as const) {
       const { guarded, warnings } = setup(brokenStore(bug), mode);
       await expect(guarded.check("alice")).rejects.toThrow(TypeError);
+      await expect(guarded.peek("alice")).rejects.toThrow(TypeError);
       await expect(guarded.reset("alice")).rejects.toThrow(TypeError);
       expect(warnings).toEqual([]);
     }

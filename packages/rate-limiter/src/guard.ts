@@ -33,6 +33,12 @@ export interface GuardOptions {
 export interface GuardedRateLimiter {
   policy: RateLimitPolicy;
   check(key: string): Promise<GuardedCheck>;
+  /**
+   * `RateLimiter.peek` under the same policy as `check`: the same outcomes, the same 503 when
+   * failing closed, the same "bypassed" when failing open (for login throttling, the password
+   * check then runs unthrottled), and the same throttled warnings.
+   */
+  peek(key: string): Promise<GuardedCheck>;
   /** Like `RateLimiter.reset`, but an unavailable store only warns: the count ages out anyway. */
   reset(key: string): Promise<void>;
 }
@@ -63,21 +69,23 @@ export function guardRateLimiter(limiter: RateLimiter, options: GuardOptions): G
     suppressed = 0;
     warn(`rate limiter "${name}": store unavailable (${error.reason}), ${action}${more}`, error);
   };
+  const guarded = async (decide: () => Promise<RateLimitDecision>): Promise<GuardedCheck> => {
+    try {
+      return { outcome: "decided", decision: await decide() };
+    } catch (error) {
+      if (!(error instanceof RateLimitStoreUnavailableError)) throw error;
+      if (onUnavailable === "open") {
+        report("failing open: request allowed unchecked", error);
+        return { outcome: "bypassed", error };
+      }
+      report("failing closed: 503", error);
+      return { outcome: "unavailable", retryAfter: retryAfterSeconds, error };
+    }
+  };
   return {
     policy: limiter.policy,
-    async check(key) {
-      try {
-        return { outcome: "decided", decision: await limiter.check(key) };
-      } catch (error) {
-        if (!(error instanceof RateLimitStoreUnavailableError)) throw error;
-        if (onUnavailable === "open") {
-          report("failing open: request allowed unchecked", error);
-          return { outcome: "bypassed", error };
-        }
-        report("failing closed: 503", error);
-        return { outcome: "unavailable", retryAfter: retryAfterSeconds, error };
-      }
-    },
+    check: (key) => guarded(() => limiter.check(key)),
+    peek: (key) => guarded(() => limiter.peek(key)),
     async reset(key) {
       try {
         await limiter.reset(key);

@@ -74,6 +74,7 @@ describe("createRateLimiter", () => {
     const outer = createRateLimiter({ store, policy: { ...tutorial, limit: 1 }, prefix: "a" });
     const inner = createRateLimiter({ store, policy: { ...tutorial, limit: 1 }, prefix: "a:b" });
     await inner.check("c");
+    expect((await outer.peek("b:c")).remaining).toBe(1);
     expect((await outer.check("b:c")).allowed).toBe(true);
     await outer.reset("b:c");
     expect((await inner.check("c")).allowed).toBe(false);
@@ -93,26 +94,89 @@ describe("createRateLimiter", () => {
     const { store } = setup();
     const asyncStore: RateLimitStore = {
       hit: async (...args) => store.hit(...args),
+      peek: async (...args) => store.peek(...args),
       reset: async (key) => store.reset(key),
       close: async () => store.close(),
     };
     const limiter = createRateLimiter({ store: asyncStore, policy: { ...tutorial, limit: 1 } });
+    expect((await limiter.peek("alice")).allowed).toBe(true);
     expect((await limiter.check("alice")).allowed).toBe(true);
+    expect((await limiter.peek("alice")).allowed).toBe(false);
     expect((await limiter.check("alice")).allowed).toBe(false);
+  });
+
+  test("peek(key) answers what check would, without counting", async () => {
+    const { clock, store } = setup();
+    const limiter = createRateLimiter({ store, policy: tutorial });
+    for (let i = 0; i < 10; i++) {
+      expect(await limiter.peek("alice")).toEqual({
+        allowed: true,
+        limit: 5,
+        remaining: 5,
+        reset: 0,
+        retryAfter: 0,
+      });
+    }
+    expect(store.size).toBe(0);
+    await limiter.check("alice");
+    clock.advance(10_000);
+    expect(await limiter.peek("alice")).toMatchObject({ allowed: true, remaining: 4, reset: 50 });
+    expect((await limiter.check("alice")).remaining).toBe(3);
+  });
+
+  test("login throttling: peek before the password, count only failures, reset on success", async () => {
+    const { clock, store } = setup();
+    const login = createRateLimiter({
+      store,
+      policy: { name: "login", limit: 3, windowSeconds: 60 },
+    });
+    const attempt = async (user: string, passwordOk: boolean) => {
+      const gate = await login.peek(user);
+      if (!gate.allowed) return { status: 429, retryAfter: gate.retryAfter };
+      if (passwordOk) {
+        await login.reset(user);
+        return { status: 200 };
+      }
+      await login.check(user);
+      return { status: 401 };
+    };
+    // Successful logins never count, however many.
+    for (let i = 0; i < 10; i++) expect(await attempt("alice", true)).toEqual({ status: 200 });
+    for (let i = 0; i < 3; i++) {
+      expect(await attempt("alice", false)).toEqual({ status: 401 });
+      clock.advance(1_000);
+    }
+    // Over the limit, even the right password is not tried; and blocked attempts do not count.
+    for (let i = 0; i < 5; i++) {
+      expect(await attempt("alice", true)).toEqual({ status: 429, retryAfter: 57 });
+    }
+    expect(await attempt("bob", false)).toEqual({ status: 401 });
+    clock.advance(57_000); // the first failure has left the window
+    expect(await attempt("alice", true)).toEqual({ status: 200 });
+    expect(await login.peek("alice")).toMatchObject({ allowed: true, remaining: 3 });
   });
 
   test("passes the policy's limit and window in milliseconds to the store", async () => {
     const calls: unknown[][] = [];
     const spy: RateLimitStore = {
       hit: (key, limit, windowMs) => {
-        calls.push([key, limit, windowMs]);
+        calls.push(["hit", key, limit, windowMs]);
         return { allowed: true, limit, remaining: limit - 1, reset: 60, retryAfter: 0 };
+      },
+      peek: (key, limit, windowMs) => {
+        calls.push(["peek", key, limit, windowMs]);
+        return { allowed: true, limit, remaining: limit, reset: 0, retryAfter: 0 };
       },
       reset: () => {},
       close: () => {},
     };
-    await createRateLimiter({ store: spy, policy: tutorial }).check("client-1");
-    expect(calls).toEqual([["default:client-1", 5, 60_000]]);
+    const limiter = createRateLimiter({ store: spy, policy: tutorial });
+    await limiter.check("client-1");
+    await limiter.peek("client-1");
+    expect(calls).toEqual([
+      ["hit", "default:client-1", 5, 60_000],
+      ["peek", "default:client-1", 5, 60_000],
+    ]);
   });
 
   test("the exposed policy is a frozen copy", () => {

@@ -10,7 +10,14 @@ export interface RateLimiterOptions {
 
 export interface RateLimiter {
   policy: RateLimitPolicy;
+  /** Counts a request (`RateLimitStore.hit`) and returns the decision. */
   check(key: string): Promise<RateLimitDecision>;
+  /**
+   * The decision `check` would make now, without counting anything (`RateLimitStore.peek`):
+   * `remaining` is what is left without consuming a slot. For login throttling that counts
+   * only failures: peek before verifying the password, `check` on a failure, `reset` on success.
+   */
+  peek(key: string): Promise<RateLimitDecision>;
   reset(key: string): Promise<void>;
 }
 
@@ -25,6 +32,7 @@ export function createRateLimiter({ store, policy, prefix }: RateLimiterOptions)
   return {
     policy: frozen,
     check: async (key) => store.hit(namespace + key, limit, windowMs),
+    peek: async (key) => store.peek(namespace + key, limit, windowMs),
     reset: async (key) => {
       await store.reset(namespace + key);
     },

@@ -25,8 +25,33 @@ class ReferenceModel {
     return { allowed, limit, remaining: Math.max(0, limit - log.length), reset, retryAfter };
   }
 
+  /** Pure: reads the key's log, filters a copy, and writes nothing back. */
+  peek(key: string, limit: number, windowMs: number, now: number): RateLimitDecision {
+    const log = (this.#logs.get(key) ?? []).filter((t) => now - t < windowMs);
+    const allowed = log.length < limit;
+    const windowSeconds = Math.ceil(windowMs / 1000);
+    const reset = log.length > 0 ? Math.ceil((Math.min(...log) + windowMs - now) / 1000) : 0;
+    let retryAfter = 0;
+    if (!allowed) {
+      const freesAt = (log.toSorted((a, b) => a - b)[log.length - limit] as number) + windowMs;
+      retryAfter = Math.min(windowSeconds, Math.max(1, Math.ceil((freesAt - now) / 1000)));
+    }
+    return { allowed, limit, remaining: Math.max(0, limit - log.length), reset, retryAfter };
+  }
+
   reset(key: string): void {
     this.#logs.delete(key);
+  }
+
+  clone(): ReferenceModel {
+    const copy = new ReferenceModel();
+    for (const [key, log] of this.#logs) copy.#logs.set(key, [...log]);
+    return copy;
+  }
+
+  /** Everything the model holds, to show a peek changed none of it. */
+  snapshot(): [string, number[]][] {
+    return [...this.#logs].map(([key, log]) => [key, [...log]]);
   }
 }
 
@@ -49,6 +74,15 @@ const op = (limit: fc.Arbitrary<number>) =>
         key: fc.constantFrom("a", "b", "c"),
       }),
     },
+    {
+      weight: 5,
+      arbitrary: fc.record({
+        kind: fc.constant("peek" as const),
+        key: fc.constantFrom("a", "b", "c", "d"), // "d" is only ever peeked: never created
+        limit,
+        advance: fc.oneof(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 5_000 })),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("sweep" as const) }) },
   );
 
@@ -66,6 +100,21 @@ function checkAgainstModel(ops: fc.Arbitrary<Op[]>) {
           model.reset(o.key);
         } else if (o.kind === "sweep") {
           store.sweep(); // only idle keys go, so decisions must not change
+        } else if (o.kind === "peek") {
+          clock.advance(o.advance);
+          const now = clock.now();
+          const [size, state] = [store.size, model.snapshot()];
+          const peeked = store.peek(o.key, o.limit, windowMs);
+          expect(peeked).toEqual(model.peek(o.key, o.limit, windowMs, now));
+          // Peeks change nothing: the model's state, and the store's key count.
+          expect(model.snapshot()).toEqual(state);
+          expect(store.size).toBe(size);
+          // It is the decision a hit would make now: identical when denied; when allowed, the
+          // hit would leave one slot fewer.
+          const hit = model.clone().hit(o.key, o.limit, windowMs, now);
+          expect(peeked.allowed).toBe(hit.allowed);
+          if (hit.allowed) expect(peeked.remaining).toBe(hit.remaining + 1);
+          else expect(peeked).toEqual(hit);
         } else {
           clock.advance(o.advance);
           expect(store.hit(o.key, o.limit, windowMs)).toEqual(
@@ -81,17 +130,17 @@ function checkAgainstModel(ops: fc.Arbitrary<Op[]>) {
 
 const opsOf = (limit: fc.Arbitrary<number>) => fc.array(op(limit), { maxLength: 200, size: "max" });
 
-test("MemoryStore decides exactly like the naive sliding log (one limit per run)", () => {
+test("MemoryStore decides and peeks exactly like the naive sliding log (one limit per run)", () => {
   // Limits past the initial ring capacity (8) make the ring grow.
   checkAgainstModel(fc.integer({ min: 1, max: 12 }).chain((limit) => opsOf(fc.constant(limit))));
 });
 
-test("MemoryStore matches the naive sliding log even when a key's limit changes between hits", () => {
+test("MemoryStore matches the naive sliding log even when a key's limit changes between calls", () => {
   // Raising a key's limit grows its ring; lowering it leaves more counted than the limit.
   checkAgainstModel(opsOf(fc.integer({ min: 1, max: 20 })));
 });
 
-test("under a tiny maxKeys, size stays capped and every denial rests on real admissions", () => {
+test("under a tiny maxKeys, size stays capped and every denial (hit or peek) rests on real admissions", () => {
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 4 }),
@@ -101,6 +150,7 @@ test("under a tiny maxKeys, size stays capped and every denial rests on real adm
         fc.record({
           key: fc.constantFrom("a", "b", "c", "d", "e", "f"),
           advance: fc.integer({ min: 0, max: 300 }),
+          peek: fc.boolean(),
         }),
         { maxLength: 200, size: "max" },
       ),
@@ -108,13 +158,20 @@ test("under a tiny maxKeys, size stays capped and every denial rests on real adm
         const clock = fakeClock(0);
         const store = new MemoryStore({ maxKeys, now: clock.now, sweepIntervalMs: 0 });
         const admitted = new Map<string, number[]>();
-        for (const { key, advance } of ops) {
+        for (const { key, advance, peek } of ops) {
           clock.advance(advance);
           const now = clock.now();
-          const decision = store.hit(key, limit, windowMs);
+          const size = store.size;
+          const decision = peek
+            ? store.peek(key, limit, windowMs)
+            : store.hit(key, limit, windowMs);
           const log = admitted.get(key) ?? [];
-          if (decision.allowed) admitted.set(key, [...log, now]);
-          else expect(log.filter((t) => now - t < windowMs).length).toBeGreaterThanOrEqual(limit);
+          if (peek)
+            expect(store.size).toBe(size); // a peek neither creates nor evicts
+          else if (decision.allowed) admitted.set(key, [...log, now]);
+          if (!decision.allowed) {
+            expect(log.filter((t) => now - t < windowMs).length).toBeGreaterThanOrEqual(limit);
+          }
           expect(store.size).toBeLessThanOrEqual(maxKeys);
         }
         store.close();

@@ -93,12 +93,30 @@ describe("MemoryStore", () => {
     expect(store.hit("k", 2, MINUTE).allowed).toBe(true);
   });
 
+  test("after the clock steps backwards, peek agrees with hit", () => {
+    const { clock, store } = setup();
+    store.hit("k", 3, MINUTE);
+    clock.advance(10_000);
+    store.hit("k", 3, MINUTE);
+    clock.advance(-30_000); // before the first hit: time is frozen at +10 s for this key
+    expect(store.peek("k", 3, MINUTE)).toEqual({
+      allowed: true,
+      limit: 3,
+      remaining: 1,
+      reset: 50,
+      retryAfter: 0,
+    });
+    expect(store.hit("k", 3, MINUTE)).toMatchObject({ allowed: true, remaining: 0, reset: 50 });
+    expect(store.peek("k", 3, MINUTE)).toEqual(store.hit("k", 3, MINUTE));
+  });
+
   test("large limits grow the log on demand and stay exact", () => {
     const { clock, store } = setup();
     for (let i = 0; i < 1000; i++) {
       expect(store.hit("k", 1000, MINUTE).remaining).toBe(999 - i);
       clock.advance(10);
     }
+    expect(store.peek("k", 1000, MINUTE)).toMatchObject({ allowed: false, retryAfter: 50 });
     expect(store.hit("k", 1000, MINUTE)).toMatchObject({ allowed: false, retryAfter: 50 });
     clock.advance(50_000); // +60 s: exactly the first hit has left
     expect(store.hit("k", 1000, MINUTE)).toMatchObject({ allowed: true, remaining: 0 });
@@ -113,6 +131,52 @@ describe("MemoryStore", () => {
     }
     // 4 counted at +0..+3 s; under limit 2 a slot frees when the +2 s hit leaves.
     expect(store.hit("k", 2, MINUTE)).toMatchObject({ allowed: false, reset: 56, retryAfter: 58 });
+  });
+
+  test("peek allocates nothing: an unknown key stays unknown, even at the maxKeys cap", () => {
+    const { store } = setup({ maxKeys: 2 });
+    for (let i = 0; i < 10; i++) {
+      expect(store.peek(`ghost-${i}`, 1, MINUTE)).toMatchObject({ allowed: true, remaining: 1 });
+    }
+    expect(store.size).toBe(0);
+    store.hit("a", 1, MINUTE);
+    store.hit("b", 1, MINUTE);
+    // At the cap a hit on a new key would evict; a peek must not.
+    expect(store.peek("c", 1, MINUTE).allowed).toBe(true);
+    expect(store.size).toBe(2);
+    expect(store.peek("a", 1, MINUTE).allowed).toBe(false);
+    expect(store.peek("b", 1, MINUTE).allowed).toBe(false);
+  });
+
+  test("peek does not mark a key used, so it cannot save the key from eviction", () => {
+    const { store } = setup({ maxKeys: 3 });
+    for (const k of ["a", "b", "c"]) store.hit(k, 1, MINUTE);
+    store.hit("b", 1, MINUTE); // b gets its second chance
+    for (let i = 0; i < 5; i++) store.peek("a", 1, MINUTE); // a must not
+    // The hand starts at a: unmarked, so a goes. Had the peeks marked it, a and b would lose
+    // their marks and c, the only unmarked key, would go instead.
+    store.hit("d", 1, MINUTE);
+    expect(store.size).toBe(3);
+    // Presence checked with peeks, which do not disturb the marks: absent keys are allowed.
+    expect(store.peek("a", 1, MINUTE).allowed).toBe(true);
+    for (const k of ["b", "c", "d"]) expect(store.peek(k, 1, MINUTE).allowed).toBe(false);
+  });
+
+  test("peek does not keep a key alive: expired entries are skipped, left to sweep()", () => {
+    const { clock, store } = setup();
+    store.hit("k", 2, MINUTE);
+    store.hit("k", 2, MINUTE);
+    clock.advance(MINUTE);
+    expect(store.peek("k", 2, MINUTE)).toEqual({
+      allowed: true,
+      limit: 2,
+      remaining: 2,
+      reset: 0,
+      retryAfter: 0,
+    });
+    expect(store.size).toBe(1); // a peek does not delete either; the sweep does
+    expect(store.sweep()).toBe(1);
+    expect(store.size).toBe(0);
   });
 
   test("rejects invalid options", () => {

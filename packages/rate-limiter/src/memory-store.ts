@@ -4,6 +4,7 @@ import {
   idleAt,
   markUsed,
   newest,
+  peekLog,
   prepare,
   type SlidingLog,
   takeUsed,
@@ -83,6 +84,19 @@ export class MemoryStore implements RateLimitStore {
       if (log !== known) this.#logs.set(key, log); // the ring grew; same Map slot
     }
     return decision;
+  }
+
+  /**
+   * Read-only (see `RateLimitStore.peek`): no allocation for an unknown key, no eviction, no
+   * trimming or growing of the log, and no used mark, so peeking never keeps a key alive.
+   */
+  peek(key: string, limit: number, windowMs: number): RateLimitDecision {
+    assertHitArgs(limit, windowMs);
+    const log = this.#logs.get(key);
+    if (log === undefined)
+      return { allowed: true, limit, remaining: limit, reset: 0, retryAfter: 0 };
+    // The same backwards-clock rule as `hit`, so a peek answers what a hit would.
+    return peekLog(log, limit, windowMs, Math.max(this.#now(), newest(log)));
   }
 
   reset(key: string): void {

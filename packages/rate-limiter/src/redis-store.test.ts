@@ -6,7 +6,7 @@ import { RateLimitStoreUnavailableError } from "./errors.ts";
 import { guardRateLimiter } from "./guard.ts";
 import { createRateLimiter } from "./limiter.ts";
 import { MemoryStore } from "./memory-store.ts";
-import { RedisStore, type RedisStoreOptions } from "./redis-store.ts";
+import { PEEK_SCRIPT, RedisStore, type RedisStoreOptions } from "./redis-store.ts";
 import {
   blackhole,
   deleteKeys,
@@ -16,6 +16,7 @@ import {
   requireRedis,
   uniquePrefix,
 } from "./redis-test-support.ts";
+import type { RateLimitDecision } from "./types.ts";
 
 const MINUTE = 60_000;
 const run = await requireRedis();
@@ -107,7 +108,7 @@ describe.skipIf(!run)("RedisStore", () => {
     fakeClock: false,
   });
 
-  test("decides exactly as MemoryStore on random histories (limits, windows, resets)", async () => {
+  test("decides and peeks exactly as MemoryStore on random histories (limits, windows, resets)", async () => {
     let clock = fakeClock();
     const redis = store({ now: () => clock.now(), keyPrefix: `${prefix}model:` });
     let round = 0;
@@ -117,6 +118,15 @@ describe.skipIf(!run)("RedisStore", () => {
         arbitrary: fc.record({
           kind: fc.constant("hit" as const),
           key: fc.constantFrom("a", "b"),
+          limit: fc.integer({ min: 1, max: 4 }),
+          advance: fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 4_000 })),
+        }),
+      },
+      {
+        weight: 4,
+        arbitrary: fc.record({
+          kind: fc.constant("peek" as const),
+          key: fc.constantFrom("a", "b", "c"), // "c" is only ever peeked
           limit: fc.integer({ min: 1, max: 4 }),
           advance: fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 4_000 })),
         }),
@@ -144,10 +154,17 @@ describe.skipIf(!run)("RedisStore", () => {
               continue;
             }
             clock.advance(o.advance);
+            if (o.kind === "peek") {
+              expect(await redis.peek(ns + o.key, o.limit, windowMs)).toEqual(
+                memory.peek(o.key, o.limit, windowMs),
+              );
+              continue;
+            }
             expect(await redis.hit(ns + o.key, o.limit, windowMs)).toEqual(
               memory.hit(o.key, o.limit, windowMs),
             );
           }
+          expect(await admin.send("EXISTS", [`${prefix}model:${ns}c`])).toBe(0);
         },
       ),
       { numRuns: 50 },
@@ -172,6 +189,37 @@ describe.skipIf(!run)("RedisStore", () => {
         Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).hit(k, 5, MINUTE)),
       );
       expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
+    });
+
+    test("peeks amid 200 concurrent hits: exactly 5 allowed, each peek a consistent snapshot", async () => {
+      // Peeks on one connection, hits on another, all in flight together.
+      const [peeker, hitter] = [store(), store()];
+      const k = key("peek-burst");
+      const hits: Promise<RateLimitDecision>[] = [];
+      const peeks: RateLimitDecision[] = []; // in the order Redis answered them
+      const peeking: Promise<unknown>[] = [];
+      for (let i = 0; i < 200; i++) {
+        peeking.push(peeker.peek(k, 5, MINUTE).then((d) => peeks.push(d)));
+        hits.push(hitter.hit(k, 5, MINUTE));
+      }
+      const decisions = await Promise.all(hits);
+      await Promise.all(peeking);
+      const allowed = decisions.filter((d) => d.allowed);
+      expect(allowed).toHaveLength(5);
+      expect(allowed.map((d) => d.remaining).sort()).toEqual([0, 1, 2, 3, 4]);
+      expect(await admin.send("ZCARD", [full(k)])).toBe(5);
+      expect(peeks).toHaveLength(200);
+      for (const p of peeks) {
+        expect(p.limit).toBe(5);
+        expect(p.allowed).toBe(p.remaining > 0);
+        if (p.allowed) expect(p.retryAfter).toBe(0);
+        else expect(p.retryAfter >= 1 && p.retryAfter <= 60).toBe(true);
+        expect(p.reset === 0).toBe(p.remaining === 5);
+      }
+      // One connection answers in order and hits only add, so what is left never goes up.
+      const left = peeks.map((p) => p.remaining);
+      expect(left).toEqual(left.toSorted((a, b) => b - a));
+      expect(await peeker.peek(k, 5, MINUTE)).toMatchObject({ allowed: false, remaining: 0 });
     });
 
     test("hits in the same millisecond are recorded separately", async () => {
@@ -202,6 +250,62 @@ describe.skipIf(!run)("RedisStore", () => {
       expect(await admin.send("EXISTS", [full(k)])).toBe(1);
       await Bun.sleep(250);
       expect(await admin.send("EXISTS", [full(k)])).toBe(0);
+    });
+
+    test("a peek on an unknown key creates nothing (either clock)", async () => {
+      for (const s of [store(), store({ now: () => 1_700_000_000_000 })]) {
+        const k = key("peek-unknown");
+        for (let i = 0; i < 3; i++) {
+          expect(await s.peek(k, 5, MINUTE)).toEqual({
+            allowed: true,
+            limit: 5,
+            remaining: 5,
+            reset: 0,
+            retryAfter: 0,
+          });
+        }
+        expect(await admin.send("EXISTS", [full(k)])).toBe(0);
+      }
+    });
+
+    test("a peek on a live key leaves its members and its expiry as they were", async () => {
+      const s = store();
+      const k = key("peek-live");
+      await s.hit(k, 2, MINUTE);
+      await s.hit(k, 2, MINUTE);
+      const members = await admin.send("ZRANGE", [full(k), "0", "-1", "WITHSCORES"]);
+      const ttl = Number(await admin.send("PTTL", [full(k)]));
+      await Bun.sleep(20);
+      for (const limit of [1, 2, 3]) await s.peek(k, limit, MINUTE); // denied and allowed paths
+      expect(await admin.send("ZRANGE", [full(k), "0", "-1", "WITHSCORES"])).toEqual(members);
+      expect(Number(await admin.send("PTTL", [full(k)]))).toBeLessThanOrEqual(ttl - 10);
+    });
+
+    test("the peek script issues no write: Redis runs it read-only (EVAL_RO)", async () => {
+      const info = String(await admin.send("INFO", ["server"]));
+      const major = Number(info.match(/redis_version:(\d+)/)?.[1]);
+      if (!(major >= 7)) {
+        console.warn(`EVAL_RO needs Redis >= 7 (found ${major}); read-only check skipped`);
+        return;
+      }
+      const s = store({ now: () => 1_700_000_000_000 });
+      const k = key("peek-ro");
+      await s.hit(k, 3, MINUTE);
+      await s.hit(k, 3, MINUTE);
+      const peek = (limit: number, now: string) =>
+        admin.send("EVAL_RO", [PEEK_SCRIPT, "1", full(k), String(limit), String(MINUTE), now]);
+      // Allowed, denied, all expired, Redis TIME, and an unknown key: every branch of the script.
+      for (const [limit, now] of [
+        [3, "1700000000000"],
+        [1, "1700000000000"],
+        [3, String(1_700_000_000_000 + MINUTE)],
+        [3, ""],
+      ] as const) {
+        expect(await peek(limit, now)).toHaveLength(5);
+      }
+      expect(
+        await admin.send("EVAL_RO", [PEEK_SCRIPT, "1", full(key("none")), "1", "1000", ""]),
+      ).toHaveLength(5);
     });
 
     test("reset(key) deletes the key", async () => {
@@ -241,6 +345,25 @@ describe.skipIf(!run)("RedisStore", () => {
     expect(await s.hit(k, 100, MINUTE)).toMatchObject({ allowed: true, remaining: 100 - 22 });
   });
 
+  test("NOSCRIPT after SCRIPT FLUSH: peek reloads its own script too", async () => {
+    const s = store();
+    const k = key("peek-noscript");
+    await s.hit(k, 100, MINUTE);
+    expect((await s.peek(k, 100, MINUTE)).remaining).toBe(99);
+    await admin.send("SCRIPT", ["FLUSH"]);
+    // Peeks and hits recover together, each script through its own shared reload.
+    const [peeks, hits] = await Promise.all([
+      Promise.all(Array.from({ length: 20 }, () => s.peek(k, 100, MINUTE))),
+      Promise.all(Array.from({ length: 20 }, () => s.hit(k, 100, MINUTE))),
+    ]);
+    expect(hits.every((d) => d.allowed)).toBe(true);
+    expect(peeks.every((d) => d.allowed && d.remaining >= 100 - 21 && d.remaining <= 99)).toBe(
+      true,
+    );
+    await admin.send("SCRIPT", ["FLUSH"]);
+    expect(await s.peek(k, 100, MINUTE)).toMatchObject({ allowed: true, remaining: 100 - 21 });
+  });
+
   describe("failure modes", () => {
     test("a server that accepts and never answers: each call fails within its timeout", async () => {
       const hole = blackhole();
@@ -263,6 +386,26 @@ describe.skipIf(!run)("RedisStore", () => {
         await Bun.sleep(600 - 300);
         const fast = await untilFast(() => s.hit("k", 5, MINUTE), 1_000);
         expect(unavailableReason(fast.result)).toBe("connection");
+      } finally {
+        hole.stop();
+      }
+    });
+
+    test("a peek on a server that never answers fails within its timeout too", async () => {
+      const hole = blackhole();
+      try {
+        const s = store({ url: hole.url, timeoutMs: 100, connectTimeoutMs: 600 });
+        const { ms, result } = await elapsed(() => s.peek("k", 5, MINUTE));
+        expect(unavailableReason(result)).toBe("timeout");
+        expect(ms).toBeGreaterThanOrEqual(95);
+        expect(ms).toBeLessThan(100 + SLACK_MS);
+        // The fail-open guard lets the login through unchecked instead.
+        const guarded = guardRateLimiter(
+          createRateLimiter({ store: s, policy: { name: "login", limit: 5, windowSeconds: 60 } }),
+          { onUnavailable: "open", warn: () => {} },
+        );
+        const outcome = await guarded.peek("alice");
+        expect(outcome.outcome).toBe("bypassed");
       } finally {
         hole.stop();
       }
@@ -432,6 +575,9 @@ describe.skipIf(!run)("RedisStore", () => {
       s.close();
       const { result } = await elapsed(() => s.hit("k", 1, MINUTE));
       expect(unavailableReason(result)).toBe("closed");
+      expect(unavailableReason((await elapsed(() => s.peek("k", 1, MINUTE))).result)).toBe(
+        "closed",
+      );
     });
 
     test("rejects invalid options with RangeError", () => {

@@ -83,6 +83,49 @@ end
 return {allowed, count, num(now), oldest, freeing}
 `;
 
+/**
+ * The read-only `peek`: what HIT_SCRIPT would decide, with the same ARGV (minus the member
+ * suffix) and the same reply, but without a single write. The same clock rule and the same
+ * expiry boundary (score <= now - window leaves), except that expired members are skipped by
+ * rank rather than removed, and nothing is added or expired. So a peek on an unknown key
+ * creates nothing (every read of a missing key is empty), and a peek on a live key leaves its
+ * members and TTL exactly as they were. Exported only for the test that runs it with EVAL_RO.
+ *
+ * `count` is what is counted now, not including the peek, so the caller's arithmetic yields
+ * `remaining = limit - count`. With nothing counted `oldest` is missing and is sent as "0"
+ * (ignored then): a nil would cut the Lua array short.
+ */
+export const PEEK_SCRIPT = `
+local key = KEYS[1]
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function num(x) return string.format('%.17g', x) end
+local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2]
+if newest and tonumber(newest) > now then now = tonumber(newest) end
+local stale = redis.call('ZCOUNT', key, '-inf', num(now - window))
+local count = redis.call('ZCARD', key) - stale
+local allowed = 0
+if count < limit then allowed = 1 end
+local oldest = redis.call('ZRANGE', key, stale, stale, 'WITHSCORES')[2] or '0'
+local freeing = oldest
+if allowed == 0 then
+  local rank = stale + count - limit
+  freeing = redis.call('ZRANGE', key, rank, rank, 'WITHSCORES')[2]
+end
+return {allowed, count, num(now), oldest, freeing}
+`;
+
+/** A script run by SHA; `sha` is its pending or finished SCRIPT LOAD, reset on failure. */
+interface CachedScript {
+  readonly source: string;
+  sha: Promise<string> | undefined;
+}
+
 const TIMED_OUT: unique symbol = Symbol("timed out");
 const MAX_BACKOFF_MS = 2_000;
 
@@ -109,7 +152,8 @@ export class RedisStore implements RateLimitStore {
   /** Distinguishes this store's members from other processes' admitted in the same ms. */
   readonly #token = Math.random().toString(36).slice(2, 10);
   #seq = 0;
-  #sha: Promise<string> | undefined;
+  readonly #hitScript: CachedScript = { source: HIT_SCRIPT, sha: undefined };
+  readonly #peekScript: CachedScript = { source: PEEK_SCRIPT, sha: undefined };
   #connecting: Promise<void> | undefined;
   #nextAttemptAt = 0;
   #backoffMs = 0;
@@ -168,24 +212,20 @@ export class RedisStore implements RateLimitStore {
       this.#prefix + key,
       String(limit),
       String(windowMs),
-      this.#now ? String(this.#now()) : "",
+      this.#clockArg(),
       `${this.#token}:${(++this.#seq).toString(36)}`,
     ];
-    const reply = await this.#bounded("hit", () => this.#evalHit(args));
-    if (!Array.isArray(reply) || reply.length !== 5) {
-      throw new RateLimitStoreUnavailableError(
-        "server",
-        `unexpected reply from the rate-limit script: ${JSON.stringify(reply)}`,
-      );
-    }
-    const [allowed, count, now, oldest, freeing] = reply.map(Number) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    return toDecision(allowed === 1, limit, windowMs, now, count, oldest, freeing);
+    return this.#decide("hit", this.#hitScript, args, limit, windowMs);
+  }
+
+  /**
+   * Read-only (see `RateLimitStore.peek`): one atomic round trip through a second script that
+   * issues no write, so an unknown key stays absent and a live key keeps its members and TTL.
+   */
+  async peek(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
+    assertHitArgs(limit, windowMs);
+    const args = [this.#prefix + key, String(limit), String(windowMs), this.#clockArg()];
+    return this.#decide("peek", this.#peekScript, args, limit, windowMs);
   }
 
   async reset(key: string): Promise<void> {
@@ -234,30 +274,58 @@ export class RedisStore implements RateLimitStore {
     }
   }
 
-  async #evalHit(args: string[]): Promise<unknown> {
-    const loading = this.#loadScript();
+  #clockArg(): string {
+    return this.#now ? String(this.#now()) : "";
+  }
+
+  async #decide(
+    what: string,
+    script: CachedScript,
+    args: string[],
+    limit: number,
+    windowMs: number,
+  ): Promise<RateLimitDecision> {
+    const reply = await this.#bounded(what, () => this.#eval(script, args));
+    if (!Array.isArray(reply) || reply.length !== 5) {
+      throw new RateLimitStoreUnavailableError(
+        "server",
+        `unexpected reply from the rate-limit ${what} script: ${JSON.stringify(reply)}`,
+      );
+    }
+    const [allowed, count, now, oldest, freeing] = reply.map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    return toDecision(allowed === 1, limit, windowMs, now, count, oldest, freeing);
+  }
+
+  async #eval(script: CachedScript, args: string[]): Promise<unknown> {
+    const loading = this.#loadScript(script);
     const sha = await loading;
     try {
       return await this.#client.evalsha(sha, 1, ...args);
     } catch (error) {
       // The script cache is gone (Redis restarted, failed over, SCRIPT FLUSH): load and retry
-      // once. Calls that hit this together share one reload.
+      // once. Calls that hit this together share one reload (per script).
       if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
-      if (this.#sha === loading) this.#sha = undefined;
-      return await this.#client.evalsha(await this.#loadScript(), 1, ...args);
+      if (script.sha === loading) script.sha = undefined;
+      return await this.#client.evalsha(await this.#loadScript(script), 1, ...args);
     }
   }
 
-  #loadScript(): Promise<string> {
-    if (this.#sha === undefined) {
-      const loading = this.#client.script("LOAD", HIT_SCRIPT).then(String);
+  #loadScript(script: CachedScript): Promise<string> {
+    if (script.sha === undefined) {
+      const loading = this.#client.script("LOAD", script.source).then(String);
       // A failed load must not stick: the next call tries again.
       loading.catch(() => {
-        if (this.#sha === loading) this.#sha = undefined;
+        if (script.sha === loading) script.sha = undefined;
       });
-      this.#sha = loading;
+      script.sha = loading;
     }
-    return this.#sha;
+    return script.sha;
   }
 
   async #connected(): Promise<void> {

@@ -121,11 +121,37 @@ export function decide(
 }
 
 /**
+ * What `decide` would say at `now` (at least `newest(log)`, as for `prepare`) without deciding:
+ * the read-only `peek`. Nothing is written, not even the trimming `prepare` does: expired
+ * timestamps are skipped over, not dropped, so a peek costs O(expired) (at most `limit`) and
+ * leaves the log, its idle time and its used mark exactly as they were.
+ */
+export function peekLog(
+  log: SlidingLog,
+  limit: number,
+  windowMs: number,
+  now: number,
+): RateLimitDecision {
+  const cap = log.length - RING;
+  let head = log[HEAD] as number;
+  let count = log[COUNT] as number;
+  while (count > 0 && now - (log[RING + head] as number) >= windowMs) {
+    head = head + 1 === cap ? 0 : head + 1;
+    count--;
+  }
+  const allowed = count < limit;
+  const oldest = log[RING + head] as number;
+  const freeing = allowed ? oldest : (log[RING + ((head + count - limit) % cap)] as number);
+  return toDecision(allowed, limit, windowMs, now, count, oldest, freeing);
+}
+
+/**
  * `decide`'s arithmetic for a store that counted elsewhere (RedisStore's script returns these
  * inputs). Kept apart from `decide`, whose inlined copy is measurably faster on the in-memory
  * hot path; the RedisStore-vs-MemoryStore property test holds the two to identical output.
  *
- * @param count timestamps inside the window, including this request if it was admitted
+ * @param count timestamps inside the window, including this request if it was admitted (for a
+ *   peek, only those already recorded, so `remaining` is what is left without consuming one)
  * @param oldest the oldest of them (ignored when count is 0)
  * @param freeing when denied, the timestamp whose expiry frees a slot: the (count - limit)-th
  *   oldest, 0-based. That is the oldest, unless the key was filled under a higher limit.

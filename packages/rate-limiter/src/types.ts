@@ -1,7 +1,7 @@
 export interface RateLimitDecision {
   allowed: boolean;
   limit: number;
-  /** Slots left after this decision (0..limit). */
+  /** Slots left after this decision (0..limit); a `peek` consumes none. */
   remaining: number;
   /** Whole seconds (ceil) until the oldest counted request leaves the window; 0 when nothing is counted. */
   reset: number;
@@ -12,6 +12,35 @@ export interface RateLimitDecision {
 export interface RateLimitStore {
   /** One atomic decision. Networked stores return a Promise, so callers always await. */
   hit(key: string, limit: number, windowMs: number): RateLimitDecision | Promise<RateLimitDecision>;
+  /**
+   * Read-only: the decision `hit` would make for this key at this moment, without making it.
+   * For checks that must not count, e.g. refusing a login before the password is verified when
+   * only failed logins are `hit`.
+   *
+   * A peek records nothing and creates no key (an unknown key allocates nothing in memory and
+   * writes nothing to a networked store); it refreshes no expiry and no recency, so it can
+   * neither extend a window nor keep a key alive or push another out.
+   *
+   * With `count` = requests counted in the window at this moment (the same count, under the same
+   * clock rules, that `hit` would compare against `limit`):
+   * - `allowed`: `count < limit`, i.e. exactly whether a `hit` now would be admitted.
+   * - `remaining`: `max(0, limit - count)`, the slots left without consuming one. An unknown key
+   *   peeks `remaining: limit`; an admitting `hit` now would answer `remaining - 1`.
+   * - `reset`: computed as for `hit`, over what is counted: whole seconds (ceil) until the oldest
+   *   counted request leaves the window, 0 when nothing is counted (e.g. an unknown key; a `hit`
+   *   there would answer a full window, because it counts itself).
+   * - `retryAfter`: as for `hit`: 0 when allowed; when denied, whole seconds until a slot frees,
+   *   clamped to 1..window seconds.
+   * So a denied peek equals, field for field, the denied `hit` at the same moment.
+   *
+   * A peek is only as current as its moment: a concurrent `hit` may take the last slot right
+   * after it. Throws (or rejects) exactly as `hit` does, RangeError for invalid arguments.
+   */
+  peek(
+    key: string,
+    limit: number,
+    windowMs: number,
+  ): RateLimitDecision | Promise<RateLimitDecision>;
   /** Forget a key, e.g. after a successful login. */
   reset(key: string): void | Promise<void>;
   close(): void | Promise<void>;
