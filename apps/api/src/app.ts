@@ -1,6 +1,12 @@
 import { createJwtService, createPasswordHasher } from "@statuslab/auth";
 import { createRepository, type DatabaseHandle, openDatabase } from "@statuslab/db";
-import { createRateLimiter, MemoryStore, type RateLimitStore } from "@statuslab/rate-limiter";
+import {
+  createRateLimiter,
+  guardRateLimiter,
+  MemoryStore,
+  type RateLimitStore,
+  RedisStore,
+} from "@statuslab/rate-limiter";
 import { Elysia } from "elysia";
 import type { Config } from "./config.ts";
 import type { Deps } from "./deps.ts";
@@ -17,6 +23,9 @@ import { limitedModule } from "./modules/limited/index.ts";
 import { usersModule } from "./modules/users/index.ts";
 import { ensureAdmin } from "./modules/users/service.ts";
 
+// Re-exported so the lesson runner can boot the API in-process with the same defaults.
+export { type Config, ConfigError, loadConfig } from "./config.ts";
+
 export interface AppOptions {
   config: Config;
   /** An open database; by default `config.databaseUrl` is opened (and migrated). */
@@ -31,23 +40,34 @@ export interface AppOptions {
 export async function createApp(options: AppOptions) {
   const { config } = options;
   const database = options.database ?? openDatabase(config.databaseUrl);
-  const store = options.rateLimitStore ?? new MemoryStore();
   const log = options.logger ?? createLogger();
+  // Redis when configured (shared by every worker), otherwise this process's memory.
+  const store =
+    options.rateLimitStore ??
+    (config.redisUrl
+      ? new RedisStore({ url: config.redisUrl, keyPrefix: "statuslab:ratelimit:" })
+      : new MemoryStore());
+  const warn = (message: string, error: { reason: string }) =>
+    log.warn(message, { reason: error.reason });
   const deps: Deps = {
     config,
     log,
     repo: createRepository(database),
     jwt: createJwtService({ secret: config.jwtSecret, accessTokenTtl: config.accessTokenTtl }),
     hasher: createPasswordHasher(options.passwordHashing),
-    limiter: createRateLimiter({
-      store,
-      prefix: "limited:",
-      policy: {
-        name: "default",
-        limit: config.rateLimit.max,
-        windowSeconds: config.rateLimit.windowSeconds,
-      },
-    }),
+    // Fails closed: a quota that stops counting during an outage is no quota.
+    limiter: guardRateLimiter(
+      createRateLimiter({
+        store,
+        prefix: "limited:",
+        policy: {
+          name: "default",
+          limit: config.rateLimit.max,
+          windowSeconds: config.rateLimit.windowSeconds,
+        },
+      }),
+      { onUnavailable: "closed", warn },
+    ),
   };
   // Made now, not on the first unknown-email login, so that login costs what the others do.
   await deps.hasher.verifyAgainstDummy("warm-up");

@@ -37,6 +37,7 @@ describe("defaults (the contract's table)", () => {
       accessTokenTtl: 900,
       refreshTokenTtl: 2_592_000,
       rateLimit: { max: 5, windowSeconds: 60 },
+      workers: 1,
     });
     expect(config.admin).toBeUndefined();
     expect(Buffer.byteLength(config.jwtSecret)).toBeGreaterThanOrEqual(32);
@@ -66,6 +67,8 @@ describe("defaults (the contract's table)", () => {
         ADMIN_PASSWORD: "root-password",
         RATE_LIMIT_MAX: "2",
         RATE_LIMIT_WINDOW: "10",
+        REDIS_URL: "redis://127.0.0.1:6379",
+        WORKERS: "2",
       },
       secretFile,
     );
@@ -79,6 +82,8 @@ describe("defaults (the contract's table)", () => {
       refreshTokenTtl: 86400,
       admin: { email: "root@example.com", password: "root-password" },
       rateLimit: { max: 2, windowSeconds: 10 },
+      redisUrl: "redis://127.0.0.1:6379",
+      workers: 2,
     });
   });
 
@@ -111,6 +116,9 @@ describe("bad configuration is one line naming the variable", () => {
     ["REFRESH_TOKEN_TTL=abc", { REFRESH_TOKEN_TTL: "abc" }, "REFRESH_TOKEN_TTL"],
     ["RATE_LIMIT_MAX=0", { RATE_LIMIT_MAX: "0" }, "RATE_LIMIT_MAX"],
     ["RATE_LIMIT_WINDOW=0", { RATE_LIMIT_WINDOW: "0" }, "RATE_LIMIT_WINDOW"],
+    ["WORKERS=0", { WORKERS: "0" }, "WORKERS"],
+    ["WORKERS=2 without REDIS_URL", { WORKERS: "2" }, "REDIS_URL"],
+    ["a REDIS_URL that is not one", { REDIS_URL: "http://127.0.0.1:6379" }, "REDIS_URL"],
     ["a 31-byte JWT_SECRET", { JWT_SECRET: "s".repeat(31) }, "JWT_SECRET"],
     // 16 characters but 32 bytes would pass; 15 two-byte characters are 30 bytes.
     ["a JWT_SECRET short in bytes", { JWT_SECRET: "é".repeat(15) }, "JWT_SECRET"],

@@ -13,6 +13,10 @@ export interface Config {
   refreshTokenTtl: number;
   admin?: { email: string; password: string };
   rateLimit: { max: number; windowSeconds: number };
+  /** Where shared rate-limit state lives; unset = in this process's memory. */
+  redisUrl?: string;
+  /** API processes sharing the port. */
+  workers: number;
 }
 
 /** A configuration mistake: its message is the one line printed before the start stops. */
@@ -94,6 +98,18 @@ export function loadConfig(env: Env = process.env, secretFile = SECRET_FILE): Co
     throw new ConfigError("ADMIN_PASSWORD must be 8 to 128 characters");
   }
   const databaseUrl = env.DATABASE_URL || "./data/app.db";
+  const redisUrl = env.REDIS_URL?.trim() || undefined;
+  if (redisUrl !== undefined && !/^(redis|rediss|redis\+unix|redis\+tls):\/\/\S+$/.test(redisUrl)) {
+    throw new ConfigError(
+      `REDIS_URL must be a redis:// or rediss:// URL (got ${quoted(redisUrl)})`,
+    );
+  }
+  const workers = integer(env, "WORKERS", 1, 1, 64);
+  if (workers > 1 && redisUrl === undefined) {
+    throw new ConfigError(
+      `WORKERS=${workers} needs REDIS_URL: each process would otherwise keep its own rate-limit counts and allow ${workers}× the limit (set REDIS_URL=redis://127.0.0.1:6379, or WORKERS=1)`,
+    );
+  }
   return {
     env: nodeEnv,
     port: integer(env, "PORT", 8000, 0, 65535),
@@ -108,5 +124,7 @@ export function loadConfig(env: Env = process.env, secretFile = SECRET_FILE): Co
       max: integer(env, "RATE_LIMIT_MAX", 5, 1, 1_000_000),
       windowSeconds: integer(env, "RATE_LIMIT_WINDOW", 60, 1, 86_400),
     },
+    ...(redisUrl ? { redisUrl } : {}),
+    workers,
   };
 }

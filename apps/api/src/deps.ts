@@ -1,6 +1,6 @@
 import type { JwtService, PasswordHasher } from "@statuslab/auth";
 import type { Repository } from "@statuslab/db";
-import type { createRateLimiter } from "@statuslab/rate-limiter";
+import type { GuardedRateLimiter } from "@statuslab/rate-limiter";
 import type { Config } from "./config.ts";
 import type { Logger } from "./http/logger.ts";
 
@@ -10,6 +10,6 @@ export interface Deps {
   repo: Repository;
   jwt: JwtService;
   hasher: PasswordHasher;
-  limiter: ReturnType<typeof createRateLimiter>;
+  limiter: GuardedRateLimiter;
   log: Logger;
 }

@@ -1,74 +1,29 @@
-import { DatabaseUnavailableError } from "@statuslab/db";
-import { createApp } from "./app.ts";
-import { ConfigError, loadConfig, SECRET_FILE } from "./config.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { runSupervisor, WORKER_ENV } from "./supervisor.ts";
+import { runWorker, stop } from "./worker.ts";
 
-/** A start that cannot go on ends with one line naming the cause, never a stack trace. */
-function stop(line: string): never {
-  console.error(line);
-  process.exit(1);
-}
-
-function configOrExit() {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    stop(`Configuration error: ${error.message}`);
+/** `--workers N` on the command line stands for `WORKERS=N`. */
+function applyFlags(argv: string[]) {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (arg === "--workers") process.env.WORKERS = argv[++i] ?? "";
+    else if (arg.startsWith("--workers=")) process.env.WORKERS = arg.slice("--workers=".length);
+    else
+      stop(
+        `Unknown option ${JSON.stringify(arg)} (the API takes --workers N; the rest is configured by environment variables)`,
+      );
   }
 }
 
-const config = configOrExit();
-
-async function appOrExit() {
-  try {
-    return await createApp({ config });
-  } catch (error) {
-    if (!(error instanceof DatabaseUnavailableError)) throw error;
-    stop(
-      `Configuration error: DATABASE_URL ${JSON.stringify(config.databaseUrl)} cannot be used: ${error.message} (${error.reason})`,
-    );
-  }
-}
-
-const { app, close, deps } = await appOrExit();
-
+applyFlags(process.argv.slice(2));
+let config: ReturnType<typeof loadConfig>;
 try {
-  app.listen({
-    port: config.port,
-    // Bun streams request bodies, and our parsers stop at BODY_LIMIT_BYTES (refusing at once
-    // when Content-Length says more) with a problem+json 413. Bun's own limit would answer a
-    // bare 413 with no request id before the app sees the request, so it is set out of reach.
-    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
-  });
+  config = loadConfig();
 } catch (error) {
-  await close();
-  stop(
-    `Configuration error: PORT ${config.port} cannot be listened on: ${error instanceof Error ? error.message.split("\n")[0] : "unknown error"}`,
-  );
-}
-if (!app.server) stop("The server did not start");
-const server = app.server;
-
-const url = `http://${server.hostname === "0.0.0.0" ? "localhost" : server.hostname}:${server.port}`;
-console.log(`Status Code Lab API listening on ${url}`);
-console.log(`Swagger UI: ${url}/docs   OpenAPI: ${url}/openapi.json`);
-console.log(`Database: ${config.databaseUrl}`);
-if (config.jwtSecretSource === "generated") {
-  console.log(`Development: generated a JWT secret and kept it in ${SECRET_FILE}`);
-} else if (config.jwtSecretSource === "file") {
-  console.log(`Development: using the JWT secret kept in ${SECRET_FILE}`);
+  if (!(error instanceof ConfigError)) throw error;
+  stop(`Configuration error: ${error.message}`);
 }
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  deps.log.info("shutting down", { signal });
-  // Stop accepting connections and wait for requests already in flight to finish.
-  await server.stop(false);
-  await close();
-  deps.log.info("stopped", { signal });
-  process.exit(0);
-}
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
+const supervised = process.env[WORKER_ENV] !== undefined;
+if (config.workers > 1 && !supervised) await runSupervisor(config, import.meta.path);
+else await runWorker(config, supervised);

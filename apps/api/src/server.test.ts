@@ -5,103 +5,21 @@
 
 import { Database } from "bun:sqlite";
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Subprocess } from "bun";
+import {
+  ADMIN,
+  baseEnv,
+  cleanupProcesses,
+  SECRET,
+  spawn,
+  start,
+  TEST_TIMEOUT,
+  tempDir,
+} from "../test/api-process.ts";
 
-const INDEX = join(import.meta.dir, "index.ts");
-const SECRET = "a-real-server-secret-of-at-least-32-bytes!";
-const ADMIN = { email: "root@example.com", password: "root-password-1" };
-const TEST_TIMEOUT = 30_000;
-
-const children = new Set<Subprocess>();
-const folders: string[] = [];
-
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
-
-function tempDir() {
-  const folder = mkdtempSync(join(tmpdir(), "statuslab-server-"));
-  folders.push(folder);
-  return folder;
-}
-
-/** Only what the process is told: nothing leaks in from the test runner's environment. */
-function baseEnv(extra: Record<string, string> = {}) {
-  return { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir(), ...extra };
-}
-
-interface Child {
-  process: Subprocess<"ignore", "pipe", "pipe">;
-  stdout: () => string;
-  stderr: () => string;
-  waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
-  exited: (timeoutMs?: number) => Promise<number>;
-}
-
-async function collect(stream: ReadableStream<Uint8Array>, into: { text: string }) {
-  const decoder = new TextDecoder();
-  const reader = stream.getReader();
-  for (let read = await reader.read(); !read.done; read = await reader.read())
-    into.text += decoder.decode(read.value, { stream: true });
-}
-
-function spawn(env: Record<string, string>, cwd: string): Child {
-  const child = Bun.spawn([process.execPath, INDEX], {
-    cwd,
-    env,
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  children.add(child);
-  const out = { text: "" };
-  const err = { text: "" };
-  void collect(child.stdout, out);
-  void collect(child.stderr, err);
-  return {
-    process: child,
-    stdout: () => out.text,
-    stderr: () => err.text,
-    async waitFor(pattern, timeoutMs = 10_000) {
-      const deadline = performance.now() + timeoutMs;
-      for (;;) {
-        const match = out.text.match(pattern);
-        if (match) return match;
-        if (child.exitCode !== null || performance.now() > deadline) {
-          throw new Error(
-            `never printed ${pattern} (exit ${child.exitCode})\nstdout: ${out.text}\nstderr: ${err.text}`,
-          );
-        }
-        await Bun.sleep(10);
-      }
-    },
-    async exited(timeoutMs = 10_000) {
-      const timer = Bun.sleep(timeoutMs).then(() => "timeout" as const);
-      const result = await Promise.race([child.exited, timer]);
-      if (result === "timeout") {
-        child.kill("SIGKILL");
-        throw new Error(
-          `did not exit within ${timeoutMs} ms\nstdout: ${out.text}\nstderr: ${err.text}`,
-        );
-      }
-      // Let the pipes drain.
-      await Bun.sleep(20);
-      return result;
-    },
-  };
-}
-
-/** Starts the API and returns it with the URL it printed. */
-async function start(extra: Record<string, string> = {}, cwd = tempDir()) {
-  const child = spawn(baseEnv({ PORT: "0", ...extra }), cwd);
-  const [, url] = await child.waitFor(/listening on (http:\/\/\S+)/);
-  return { ...child, url: url ?? "", cwd };
-}
+afterAll(cleanupProcesses);
 
 const configured = (cwd: string) => ({
   DATABASE_URL: join(cwd, "app.db"),

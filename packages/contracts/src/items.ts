@@ -1,7 +1,14 @@
 import { type Static, Type } from "@sinclair/typebox";
 
 export const ItemCreate = Type.Object(
-  { title: Type.String({ minLength: 1, maxLength: 200, examples: ["Buy milk"] }) },
+  {
+    title: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      errorMessage: "must be a string of 1 to 200 characters",
+      examples: ["Buy milk"],
+    }),
+  },
   { $id: "ItemCreate" },
 );
 export type ItemCreate = Static<typeof ItemCreate>;

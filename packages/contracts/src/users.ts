@@ -2,7 +2,10 @@ import { type Static, Type } from "@sinclair/typebox";
 import { PageLimit, PageOffset, PositiveId } from "./params.ts";
 import "./formats.ts";
 
-export const Role = Type.Union([Type.Literal("user"), Type.Literal("admin")], { $id: "Role" });
+export const Role = Type.Union([Type.Literal("user"), Type.Literal("admin")], {
+  $id: "Role",
+  errorMessage: 'must be "user" or "admin"',
+});
 export type Role = Static<typeof Role>;
 
 export const Email = Type.String({
@@ -17,10 +20,16 @@ export const Password = Type.String({
   minLength: 8,
   maxLength: 128,
   description: "8 to 128 characters, compared exactly as sent",
+  errorMessage: "must be a string of 8 to 128 characters",
   examples: ["correct horse battery"],
 });
 
-export const UserName = Type.String({ minLength: 1, maxLength: 100, examples: ["Alice"] });
+export const UserName = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  errorMessage: "must be a string of 1 to 100 characters",
+  examples: ["Alice"],
+});
 
 export const UserCreate = Type.Object(
   { email: Email, password: Password, name: Type.Optional(UserName) },

@@ -274,7 +274,7 @@ describe("the error mapper itself never fails", () => {
     const body = await response.json();
     expect(body.errors).toEqual([
       { path: "/email", message: "Expected string" },
-      { path: "/password", message: "Expected string" },
+      { path: "/password", message: "must be a string of 8 to 128 characters" },
     ]);
   });
 

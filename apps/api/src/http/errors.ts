@@ -9,8 +9,14 @@ import {
 } from "@statuslab/auth";
 import type { FieldError } from "@statuslab/contracts";
 import { DatabaseUnavailableError } from "@statuslab/db";
+import { RateLimitStoreUnavailableError } from "@statuslab/rate-limiter";
 import { type Logger, loggablePath } from "./logger.ts";
-import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody } from "./problems.ts";
+import {
+  HttpProblem,
+  PROBLEM_CONTENT_TYPE,
+  problemBody,
+  RateLimiterUnavailableError,
+} from "./problems.ts";
 import { requestFacts } from "./request-context.ts";
 
 const BEARER_INVALID = 'Bearer error="invalid_token"';
@@ -133,6 +139,9 @@ export function createErrorMapper({ log, allowedMethods }: ErrorMapperOptions) {
       return new HttpProblem(503, "Database unavailable", {
         "retry-after": String(error.retryAfterSeconds),
       });
+    }
+    if (error instanceof RateLimitStoreUnavailableError) {
+      return new RateLimiterUnavailableError(5);
     }
     if (code === "VALIDATION") {
       const validation = error as { type?: string; validator?: unknown; value?: unknown };

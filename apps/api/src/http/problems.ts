@@ -76,6 +76,13 @@ export class RateLimitedError extends HttpProblem {
   }
 }
 
+/** The shared rate-limit store (Redis) cannot decide: the limited route fails closed. */
+export class RateLimiterUnavailableError extends HttpProblem {
+  constructor(retryAfterSeconds: number) {
+    super(503, "Rate limiter unavailable", { "retry-after": String(retryAfterSeconds) });
+  }
+}
+
 export class PayloadTooLargeError extends HttpProblem {
   constructor(limitBytes: number) {
     super(413, `Request body is larger than ${limitBytes} bytes`);
@@ -96,6 +103,15 @@ export class MalformedBodyError extends HttpProblem {
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
+/** RFC 9110 renamed two reason phrases that Node's table still has under their old names. */
+const RFC9110_PHRASES: Record<number, string> = {
+  413: "Content Too Large",
+  422: "Unprocessable Content",
+};
+
+export const reasonPhrase = (status: number): string =>
+  RFC9110_PHRASES[status] ?? STATUS_CODES[status] ?? "Error";
+
 export function problemBody(
   status: number,
   detail: string,
@@ -103,7 +119,7 @@ export function problemBody(
 ): Problem {
   const body: Problem = {
     type: "about:blank",
-    title: STATUS_CODES[status] ?? "Error",
+    title: reasonPhrase(status),
     status,
     detail,
   };

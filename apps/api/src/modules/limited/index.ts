@@ -3,13 +3,18 @@ import { rateLimitHeaders } from "@statuslab/rate-limiter";
 import { Elysia } from "elysia";
 import type { Deps } from "../../deps.ts";
 import { problems } from "../../http/openapi-helpers.ts";
-import { RateLimitedError } from "../../http/problems.ts";
+import { RateLimitedError, RateLimiterUnavailableError } from "../../http/problems.ts";
 
 export const limitedModule = (deps: Deps) =>
   new Elysia().get(
     "/users/limited",
     async ({ query, set }) => {
-      const decision = await deps.limiter.check(query.client_id);
+      const checked = await deps.limiter.check(query.client_id);
+      // The guard fails closed here, so an outage is "unavailable", never "bypassed".
+      if (checked.outcome === "unavailable")
+        throw new RateLimiterUnavailableError(checked.retryAfter);
+      if (checked.outcome === "bypassed") throw checked.error;
+      const { decision } = checked;
       const headers = rateLimitHeaders(deps.limiter.policy, decision);
       if (!decision.allowed) throw new RateLimitedError(headers);
       Object.assign(set.headers, headers);
@@ -21,7 +26,7 @@ export const limitedModule = (deps: Deps) =>
     },
     {
       query: LimitedQuery,
-      response: { 200: LimitedResponse, ...problems(422, 429) },
+      response: { 200: LimitedResponse, ...problems(422, 429, 503) },
       detail: {
         tags: ["rate limiting"],
         summary: "A rate-limited route",

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { MemoryStore } from "@statuslab/rate-limiter";
+import { MemoryStore, RedisStore } from "@statuslab/rate-limiter";
 import { expectJson, expectProblem } from "../../../test/problem-assertions.ts";
 import { makeApp, type Sent } from "../../../test/support.ts";
 
@@ -188,5 +188,27 @@ describe("GET /users/limited", () => {
     expect(denied.status).toBe(429);
     expect(Number(denied.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(Number(denied.headers.get("retry-after"))).toBeLessThanOrEqual(10);
+  });
+});
+
+describe("when the shared store (Redis) is down", () => {
+  test("the limited route fails closed: 503 problem+json with Retry-After, never unlimited", async () => {
+    const store = new RedisStore({
+      url: "redis://127.0.0.1:1",
+      timeoutMs: 200,
+      connectTimeoutMs: 200,
+    });
+    const { api, logs, close } = await makeApp({}, { rateLimitStore: store });
+    try {
+      for (let i = 0; i < 2; i++) {
+        const sent = await api.get("/users/limited?client_id=outage");
+        expectProblem(sent, 503, "Rate limiter unavailable");
+        expect(sent.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
+        expect(sent.headers.get("ratelimit")).toBeNull();
+      }
+      expect(logs.some((line) => line.includes("store unavailable"))).toBe(true);
+    } finally {
+      await close();
+    }
   });
 });

@@ -1,0 +1,79 @@
+import { DatabaseUnavailableError } from "@statuslab/db";
+import { createApp } from "./app.ts";
+import { type Config, SECRET_FILE } from "./config.ts";
+
+/** A start that cannot go on ends with one line naming the cause, never a stack trace. */
+export function stop(line: string): never {
+  console.error(line);
+  process.exit(1);
+}
+
+/** Marker a supervised worker prints once it listens; the supervisor waits for it. */
+export const READY_MARKER = "worker ready";
+
+async function appOrExit(config: Config) {
+  try {
+    return await createApp({ config });
+  } catch (error) {
+    if (!(error instanceof DatabaseUnavailableError)) throw error;
+    stop(
+      `Configuration error: DATABASE_URL ${JSON.stringify(config.databaseUrl)} cannot be used: ${error.message} (${error.reason})`,
+    );
+  }
+}
+
+export function printBanner(config: Config, url: string, workers = 1) {
+  console.log(
+    `Status Code Lab API listening on ${url}${workers > 1 ? ` (${workers} workers)` : ""}`,
+  );
+  console.log(`Swagger UI: ${url}/docs   OpenAPI: ${url}/openapi.json`);
+  console.log(`Database: ${config.databaseUrl}`);
+  if (config.redisUrl) console.log("Rate limits: shared in Redis");
+  if (config.jwtSecretSource === "generated") {
+    console.log(`Development: generated a JWT secret and kept it in ${SECRET_FILE}`);
+  } else if (config.jwtSecretSource === "file") {
+    console.log(`Development: using the JWT secret kept in ${SECRET_FILE}`);
+  }
+}
+
+/**
+ * One API process. Under a supervisor (`supervised`), it shares the port with its siblings
+ * (`reusePort`: the kernel spreads connections) and announces itself instead of the banner.
+ */
+export async function runWorker(config: Config, supervised: boolean) {
+  const { app, close, deps } = await appOrExit(config);
+  try {
+    app.listen({
+      port: config.port,
+      reusePort: supervised,
+      // Bun streams request bodies, and our parsers stop at BODY_LIMIT_BYTES (refusing at once
+      // when Content-Length says more) with a problem+json 413. Bun's own limit would answer a
+      // bare 413 with no request id before the app sees the request, so it is set out of reach.
+      maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    });
+  } catch (error) {
+    await close();
+    stop(
+      `Configuration error: PORT ${config.port} cannot be listened on: ${error instanceof Error ? error.message.split("\n")[0] : "unknown error"}`,
+    );
+  }
+  if (!app.server) stop("The server did not start");
+  const server = app.server;
+  const url = `http://${server.hostname === "0.0.0.0" ? "localhost" : server.hostname}:${server.port}`;
+  if (supervised) console.log(`${READY_MARKER} pid=${process.pid} ${url}`);
+  else printBanner(config, url);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    deps.log.info("shutting down", { signal });
+    // Stop accepting connections and wait for requests already in flight to finish.
+    await server.stop(false);
+    await close();
+    deps.log.info("stopped", { signal });
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}

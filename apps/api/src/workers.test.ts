@@ -1,0 +1,133 @@
+/**
+ * Many processes, one truth: API processes sharing one SQLite file and one Redis must behave
+ * as one API. Two processes are started on their own ports so each request goes exactly where
+ * the test says; then the supervisor (`WORKERS=2`) is checked on one shared port.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { REDIS_URL, requireRedis } from "@statuslab/rate-limiter/testing";
+import {
+  ADMIN,
+  cleanupProcesses,
+  SECRET,
+  spawn,
+  start,
+  TEST_TIMEOUT,
+  tempDir,
+} from "../test/api-process.ts";
+
+afterAll(cleanupProcesses);
+
+const redisUp = await requireRedis();
+const run = `${process.pid}-${Date.now().toString(36)}`;
+
+function shared(cwd: string, extra: Record<string, string> = {}) {
+  return {
+    DATABASE_URL: join(cwd, "app.db"),
+    JWT_SECRET: SECRET,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    REDIS_URL,
+    ...extra,
+  };
+}
+
+const call = (url: string, init: RequestInit = {}) =>
+  fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+const form = (fields: Record<string, string>) => ({
+  method: "POST",
+  headers: { "content-type": "application/x-www-form-urlencoded" },
+  body: new URLSearchParams(fields),
+});
+
+describe.skipIf(!redisUp)("two API processes, one SQLite file, one Redis", () => {
+  test(
+    "the rate limit, accounts and refresh tokens are the same wherever a request lands",
+    async () => {
+      const cwd = tempDir();
+      const a = await start(shared(cwd), cwd);
+      const b = await start(shared(cwd), cwd);
+      expect(a.url).not.toBe(b.url);
+      const both = [a.url, b.url];
+
+      // Five requests of one client, alternating processes, then the sixth on each: 429.
+      const limited = (url: string) => call(`${url}/users/limited?client_id=spread-${run}`);
+      for (let i = 0; i < 5; i++) {
+        const sent = await limited(both[i % 2] ?? "");
+        expect(sent.status).toBe(200);
+        expect(sent.headers.get("ratelimit")).toBe(`"default";r=${4 - i};t=60`);
+      }
+      for (const url of both) {
+        const sent = await limited(url);
+        expect(sent.status).toBe(429);
+        expect(Number(sent.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      }
+
+      // Registered through one, logged in through the other.
+      const email = `spread-${run}@example.com`;
+      const signUp = await call(`${a.url}/users/`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email, password: "password-123" }),
+      });
+      expect(signUp.status).toBe(201);
+      const login = await call(
+        `${b.url}/token`,
+        form({ username: email, password: "password-123" }),
+      );
+      expect(login.status).toBe(200);
+      const { refresh_token: first } = await login.json();
+
+      // A refresh token spent in one is spent in the other (and the replay ends the family).
+      const rotated = await call(
+        `${a.url}/token`,
+        form({ grant_type: "refresh_token", refresh_token: first }),
+      );
+      expect(rotated.status).toBe(200);
+      const replay = await call(
+        `${b.url}/token`,
+        form({ grant_type: "refresh_token", refresh_token: first }),
+      );
+      expect(replay.status).toBe(401);
+      const { refresh_token: second } = await rotated.json();
+      const afterReplay = await call(
+        `${a.url}/token`,
+        form({ grant_type: "refresh_token", refresh_token: second }),
+      );
+      expect(afterReplay.status).toBe(401);
+      expect((await afterReplay.json()).detail).toBe("Refresh token revoked");
+    },
+    TEST_TIMEOUT,
+  );
+
+  test(
+    "WORKERS=2 serves one port from two processes and stops both on SIGTERM",
+    async () => {
+      const cwd = tempDir();
+      const server = await start(shared(cwd, { WORKERS: "2" }), cwd);
+      expect(server.stdout()).toContain("(2 workers)");
+      const children = Bun.spawnSync(["ps", "-o", "pid=", "--ppid", String(server.process.pid)]);
+      expect(children.stdout.toString().trim().split(/\s+/)).toHaveLength(2);
+      for (let i = 0; i < 6; i++) {
+        const sent = await call(`${server.url}/users/limited?client_id=workers-${run}`, {
+          headers: { connection: "close" },
+        });
+        expect(sent.status).toBe(i < 5 ? 200 : 429);
+      }
+      server.process.kill("SIGTERM");
+      expect(await server.exited()).toBe(0);
+    },
+    TEST_TIMEOUT,
+  );
+});
+
+test("WORKERS=2 without REDIS_URL refuses to start, in one line naming the fix", async () => {
+  const cwd = tempDir();
+  const { REDIS_URL: _, ...withoutRedis } = shared(cwd, { WORKERS: "2", PORT: "0" });
+  const child = spawn({ PATH: process.env.PATH ?? "", HOME: cwd, ...withoutRedis }, cwd);
+  expect(await child.exited()).toBe(1);
+  const lines = child.stderr().trim().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toContain("REDIS_URL");
+  expect(lines[0]).toContain("WORKERS=2");
+});
