@@ -1,9 +1,8 @@
-import { STATUS_CODES } from "node:http";
 import { dirname, join } from "node:path";
 import { toOpenAPISchema } from "@elysiajs/openapi";
 import { type AnyElysia, Elysia } from "elysia";
 import { parseFormBody, parseJsonBody } from "../../http/body.ts";
-import { HttpProblem, PROBLEM_CONTENT_TYPE } from "../../http/problems.ts";
+import { HttpProblem, PROBLEM_CONTENT_TYPE, reasonPhrase } from "../../http/problems.ts";
 
 const SWAGGER_DIR = dirname(require.resolve("swagger-ui-dist/package.json"));
 
@@ -109,20 +108,45 @@ const RESPONSE_HEADERS: Record<string, Json> = {
   },
 };
 
+const EXAMPLE_DETAIL: Record<number, string> = {
+  400: "Malformed JSON body",
+  401: "Not authenticated",
+  403: "Not enough permissions",
+  404: "User not found",
+  405: "Method Not Allowed",
+  409: "Email already registered",
+  413: "Request body is larger than 65536 bytes",
+  415: "Send the body as application/json",
+  422: "Invalid request body",
+  429: "Rate limit exceeded",
+  503: "Database unavailable",
+};
+
 /** Error responses are problem+json; bodiless ones (204) have no `content` at all. */
 function fixResponses(responses: Json) {
   for (const [status, response] of Object.entries(responses)) {
     if (!isObject(response)) continue;
     const code = Number(status);
     if (typeof response.description !== "string" || response.description.startsWith("Response for"))
-      response.description = STATUS_CODES[code] ?? `Status ${status}`;
+      response.description = reasonPhrase(code);
     const content = isObject(response.content) ? response.content : undefined;
     if (content && Object.keys(content).some((type) => !type.includes("/")))
       delete response.content;
     const json = content?.["application/json"];
     if (code >= 400 && isObject(json)) {
-      response.content = { [PROBLEM_CONTENT_TYPE]: json };
-      response.description = `${STATUS_CODES[code] ?? "Error"} (problem+json)`;
+      // The shared schema's examples would show one status everywhere: give each its own.
+      response.content = {
+        [PROBLEM_CONTENT_TYPE]: {
+          ...json,
+          example: {
+            type: "about:blank",
+            title: reasonPhrase(code),
+            status: code,
+            detail: EXAMPLE_DETAIL[code] ?? reasonPhrase(code),
+          },
+        },
+      };
+      response.description = `${reasonPhrase(code)} (problem+json)`;
       const headers = RESPONSE_HEADERS[status];
       if (headers)
         response.headers = { ...headers, ...(isObject(response.headers) ? response.headers : {}) };

@@ -1,0 +1,123 @@
+/**
+ * `--auto`: every lesson, no prompts, one line per step. It is the check that the lessons
+ * still tell the truth about the API: any step whose status or asserted property differs
+ * from its documentation fails the run, and so does a contract status code no step shows.
+ */
+import type { Style } from "./color.ts";
+import { type Coverage, coverage } from "./coverage.ts";
+import type { Lesson, StatusCodeDoc } from "./model.ts";
+import { reasonPhrase } from "./phrases.ts";
+import { type RunOptions, runStep, type StepResult, startLesson } from "./run.ts";
+import type { Target } from "./target.ts";
+
+export interface AutoOptions {
+  lessons: Lesson[];
+  statusCodes: StatusCodeDoc[];
+  target: Target;
+  json: boolean;
+  style: Style;
+  write: (text: string) => void;
+  /** Coverage is only meaningful when every lesson ran with every power. */
+  checkCoverage: boolean;
+}
+
+export interface StepReport {
+  id: string;
+  title: string;
+  /** The status received (the last one for a repeated step); null if nothing was sent. */
+  status: number | null;
+  expected: number;
+  passed: boolean;
+  skipped: boolean;
+  reason?: string;
+}
+
+export interface Report {
+  target: { kind: Target["kind"]; url: string };
+  lessons: { id: string; title: string; steps: StepReport[] }[];
+  summary: { passed: number; failed: number; skipped: number };
+  coverage?: Coverage;
+  ok: boolean;
+}
+
+export function stepReport(result: StepResult): StepReport {
+  return {
+    id: result.stepId,
+    title: result.title,
+    status: result.status ?? null,
+    expected: result.expected,
+    passed: result.outcome === "passed",
+    skipped: result.outcome === "skipped",
+    ...(result.reason ? { reason: result.reason } : {}),
+  };
+}
+
+/** `✓ 409 Conflict — duplicate email`, `✗ … (expected …: reason)`, `- skipped — … (reason)`. */
+export function stepLine(result: StepResult, style: Style): string {
+  const code = (status: number) => `${status} ${reasonPhrase(status)}`;
+  switch (result.outcome) {
+    case "passed":
+      return `${style.green("✓")} ${code(result.expected)} — ${result.title}`;
+    case "skipped":
+      return style.dim(`- skipped — ${result.title} (${result.reason})`);
+    case "failed": {
+      const got = result.status === undefined ? "no answer" : code(result.status);
+      return `${style.red("✗")} ${got} — ${result.title} ${style.red(`(expected ${code(result.expected)}: ${result.reason})`)}`;
+    }
+  }
+}
+
+export async function runAuto(options: AutoOptions): Promise<{ exitCode: number; report: Report }> {
+  const { style, write } = options;
+  const out = (line: string) => {
+    if (!options.json) write(`${line}\n`);
+  };
+  const runOptions: RunOptions = { target: options.target, mode: "auto" };
+  const report: Report = {
+    target: { kind: options.target.kind, url: options.target.baseUrl },
+    lessons: [],
+    summary: { passed: 0, failed: 0, skipped: 0 },
+    ok: false,
+  };
+  const passing: number[] = [];
+
+  for (const [i, lesson] of options.lessons.entries()) {
+    out(style.bold(`${String(i + 1).padStart(2, "0")} ${lesson.title}`));
+    const run = startLesson(lesson, options.target);
+    const steps: StepReport[] = [];
+    for (const step of lesson.steps) {
+      const result = await runStep(step, run, runOptions);
+      out(`  ${stepLine(result, style)}`);
+      steps.push(stepReport(result));
+      report.summary[result.outcome]++;
+      if (result.outcome === "passed") passing.push(result.expected);
+    }
+    report.lessons.push({ id: lesson.id, title: lesson.title, steps });
+  }
+
+  let coverageOk = true;
+  if (options.checkCoverage) {
+    report.coverage = coverage(
+      passing,
+      options.statusCodes.map((d) => d.code),
+    );
+    const { missing, undocumented } = report.coverage;
+    if (missing.length) {
+      out(
+        style.red(
+          `Not shown by any passing step: ${missing.map((c) => `${c} ${reasonPhrase(c)}`).join(", ")}`,
+        ),
+      );
+    }
+    if (undocumented.length) {
+      out(style.red(`No page in status-codes.ts for: ${undocumented.join(", ")}`));
+    }
+    coverageOk = !missing.length && !undocumented.length;
+  }
+
+  const { passed, failed, skipped } = report.summary;
+  report.ok = failed === 0 && coverageOk;
+  out(`${passed} steps passed, ${failed} failed, ${skipped} skipped`);
+  if (options.json) write(`${JSON.stringify(report, null, 2)}\n`);
+  return { exitCode: report.ok ? 0 : 1, report };
+}

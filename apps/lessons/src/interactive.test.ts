@@ -1,0 +1,221 @@
+/**
+ * The interactive runner, driven as a person would: in a real terminal (tmux), one key at a
+ * time, asserting what the screen shows after each. Without tmux these tests cannot run:
+ * under CI that is a failure (.ci/run installs it); elsewhere they are skipped, loudly.
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { REPO_ROOT } from "./generate-docs.ts";
+import { lessons } from "./lessons/index.ts";
+import { transcriptKeys } from "./transcript.ts";
+
+const MAIN = join(import.meta.dir, "main.ts");
+const TMUX = Bun.which("tmux");
+const first = lessons[0];
+const second = lessons[1];
+if (!first || !second) throw new Error("the interactive tests need at least two lessons");
+
+/** One private tmux server per test (its own socket), so nothing touches a user's sessions. */
+class Terminal {
+  private readonly socket = `lessons-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  readonly dir = mkdtempSync(join(tmpdir(), "lessons-tmux-"));
+  readonly state = join(this.dir, "progress.json");
+
+  private tmux(...args: string[]) {
+    const run = Bun.spawnSync([TMUX as string, "-L", this.socket, "-f", "/dev/null", ...args], {
+      env: { ...process.env, TERM: "xterm-256color" },
+      timeout: 10_000,
+    });
+    if (run.exitCode !== 0) throw new Error(`tmux ${args[0]} failed: ${run.stderr.toString()}`);
+    return run.stdout.toString();
+  }
+
+  /** Starts the runner in a 120×50 terminal; the shell line after it records its exit code. */
+  start(args: string[] = []) {
+    const env = [`LESSONS_STATE=${this.state}`, "NO_COLOR=", "FORCE_COLOR="].join(" ");
+    const command = `cd ${REPO_ROOT} && env ${env} ${process.execPath} ${MAIN} ${args.join(" ")}; echo "[exited $?]"; sleep 60`;
+    this.tmux("new-session", "-d", "-s", "lessons", "-x", "120", "-y", "50", command);
+  }
+
+  /** Keys as tmux names them: "Enter", "C-c", or literal text. */
+  press(...keys: string[]) {
+    for (const key of keys) {
+      if (/^(Enter|C-[a-z])$/.test(key)) this.tmux("send-keys", "-t", "lessons", key);
+      else this.tmux("send-keys", "-t", "lessons", "-l", key);
+    }
+  }
+
+  /** What the terminal shows now. */
+  screen(): string {
+    return this.tmux("capture-pane", "-p", "-t", "lessons");
+  }
+
+  /** The screen plus what scrolled off the top of it since the last clear. */
+  scrollback(since: string): string {
+    const all = this.tmux("capture-pane", "-p", "-t", "lessons", "-S", "-500");
+    const at = all.lastIndexOf(since);
+    return at === -1 ? all : all.slice(at);
+  }
+
+  /** Waits (bounded) until the screen shows `text`; fails showing the screen otherwise. */
+  async waitFor(text: string | RegExp, timeoutMs = 20_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let screen = "";
+    while (Date.now() < deadline) {
+      screen = this.screen();
+      if (typeof text === "string" ? screen.includes(text) : text.test(screen)) return screen;
+      await Bun.sleep(100);
+    }
+    throw new Error(
+      `the screen never showed ${JSON.stringify(String(text))}; it shows:\n${screen}`,
+    );
+  }
+
+  close() {
+    try {
+      // Ends the session's processes too: the runner gets SIGHUP and its in-process API with it.
+      this.tmux("kill-server");
+    } catch {
+      // Already gone.
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The first few words: short enough to sit on the first wrapped line. */
+const opening = (text: string, words = 6) => text.split(/\s+/).slice(0, words).join(" ");
+
+const terminals: Terminal[] = [];
+afterEach(() => {
+  for (const t of terminals.splice(0)) t.close();
+});
+
+function terminal(): Terminal {
+  const t = new Terminal();
+  terminals.push(t);
+  return t;
+}
+
+if (!TMUX) {
+  if (process.env.CI === "true") {
+    test("tmux is installed (required under CI to test the interactive runner)", () => {
+      throw new Error("tmux is missing: .ci/run installs it with apt-get before the tests");
+    });
+  } else {
+    console.warn(
+      "\n⚠ SKIPPING the interactive tmux tests: tmux is not installed (apt-get install tmux). Under CI=true they fail instead.\n",
+    );
+  }
+}
+
+describe.skipIf(!TMUX)("in a real terminal (tmux)", () => {
+  test("menu → lesson 1: story, request, hint, answer, explanation; skip to the end; progress kept; q quits", async () => {
+    const t = terminal();
+    t.start();
+    let screen = await t.waitFor("Choose a lesson");
+    for (const [i, lesson] of lessons.entries())
+      expect(screen).toContain(`${i + 1}. ${lesson.title}`);
+    expect(screen).toContain(`0 of ${lessons.length} done`);
+    expect(screen).not.toContain("✓");
+
+    t.press("1", "Enter");
+    const step = first.steps[0];
+    if (!step) throw new Error("lesson 1 has no steps");
+    // Each screen ends with its prompt: waiting for that means the screen is complete.
+    screen = await t.waitFor("[Enter] send   [h] hint");
+    expect(screen).toContain(`Lesson 1 · ${first.title}`);
+    expect(screen).toContain(`step 1 of ${first.steps.length}`);
+    expect(screen).toContain(opening(step.story));
+    expect(screen).toContain("Request");
+    expect(screen).toContain(`${step.request.method} ${step.request.path} HTTP/1.1`);
+    expect(screen).toContain("[Enter] send   [h] hint   [s] skip   [q] quit");
+    expect(screen).not.toContain("Hint");
+
+    t.press("h");
+    screen = await t.waitFor(/Hint[\s\S]*\[Enter\] send/);
+    expect(screen).toContain(opening(step.hint, 4));
+
+    t.press("Enter");
+    const status = `${step.expect.status}`;
+    screen = await t.waitFor("[Enter] next step");
+    const answer = t.scrollback(`step 1 of ${first.steps.length}`);
+    expect(answer).toMatch(new RegExp(`HTTP/1\\.1 ${status} \\w+`));
+    expect(answer).toContain(`✓ ${status} Created, as the lesson says`);
+    expect(answer).toContain("What it means");
+    expect(answer).toContain("Why this API answers it here");
+    expect(answer).toContain(opening(step.explain.why, 4));
+    expect(answer).toContain("Defined in");
+    expect(screen).toContain("Try it by hand");
+    expect(screen).toContain("curl -i http://127.0.0.1:");
+
+    // The rest of the lesson: `s` skips each step.
+    for (let i = 2; i <= first.steps.length; i++) {
+      t.press(i === 2 ? "Enter" : "s");
+      await t.waitFor(new RegExp(`step ${i} of ${first.steps.length}[\\s\\S]*\\[Enter\\] send`));
+    }
+    t.press("s");
+    screen = await t.waitFor(/— done[\s\S]*\[Enter\] back to the menu/);
+    expect(screen).toContain(`1 passed, 0 failed, ${first.steps.length - 1} skipped`);
+    expect(screen).toContain("Takeaway");
+    expect(JSON.parse(readFileSync(t.state, "utf8")).completed).toHaveProperty(first.id);
+
+    t.press("Enter");
+    screen = await t.waitFor(/Choose a lesson \(1-\d+\), or q to quit:/);
+    expect(screen).toMatch(
+      new RegExp(`✓ +1\\. ${first.title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
+    );
+    expect(screen).toContain(`1 of ${lessons.length} done`);
+
+    // q inside a lesson goes back to the menu; q in the menu quits.
+    t.press("2", "Enter");
+    await t.waitFor(/Lesson 2 · [\s\S]*\[Enter\] send/);
+    t.press("q");
+    screen = await t.waitFor(/Choose a lesson \(1-\d+\), or q to quit:/);
+    expect(screen).not.toContain(`Lesson 2 · ${second.title}`);
+    t.press("q");
+    await t.waitFor("[exited 0]");
+  }, 90_000);
+
+  test("Ctrl-C exits cleanly and shuts the in-process API down", async () => {
+    const t = terminal();
+    t.start(["--lesson", first.id]);
+    const screen = await t.waitFor("[Enter] send   [h] hint");
+    const url = screen.match(/Host: (127\.0\.0\.1:\d+)/)?.[1];
+    expect(url).toBeDefined();
+    expect((await fetch(`http://${url}/`)).status).toBe(200);
+    t.press("C-c");
+    await t.waitFor("[exited 130]");
+    expect(fetch(`http://${url}/`)).rejects.toThrow();
+    expect(existsSync(t.state)).toBe(false);
+  }, 60_000);
+});
+
+describe("with keys from a pipe (scripted sessions)", () => {
+  test("the transcript's keys replay lesson 1 in plain text, ending at the menu with ✓", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lessons-pipe-"));
+    try {
+      const child = Bun.spawn([process.execPath, MAIN], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, FORCE_COLOR: "", NO_COLOR: "", LESSONS_STATE: join(dir, "p.json") },
+        stdin: new TextEncoder().encode(transcriptKeys(first.steps.length)),
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      const timer = setTimeout(() => child.kill(), 60_000);
+      const [out, code] = await Promise.all([new Response(child.stdout).text(), child.exited]);
+      clearTimeout(timer);
+      expect(code).toBe(0);
+      expect(out).not.toContain("\x1b[");
+      expect(out).toContain(`${first.steps.length} passed, 0 failed, 0 skipped`);
+      expect(out).toContain("› h\n");
+      expect(out.match(/✓ \d{3} [^\n]*, as the lesson says/g)).toHaveLength(first.steps.length);
+      expect(out.trimEnd().endsWith(`Choose a lesson (1-${lessons.length}), or q to quit: q`)).toBe(
+        true,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -1,0 +1,38 @@
+/**
+ * Small builders for the expectations every lesson repeats. They only return data
+ * (an `Expectation`), so a lesson still reads as a plain description of a scenario.
+ */
+import { Problem } from "@statuslab/contracts";
+import type { Expectation, HeaderExpectation } from "../model.ts";
+
+export const PROBLEM_JSON = "application/problem+json";
+
+/** Success bodies: `application/json`, with or without a charset parameter. */
+export const JSON_BODY = /^application\/json(;|$)/;
+
+/** `/users/{id}`: what sign-up puts in `Location`. */
+export const USER_LOCATION = /^\/users\/[1-9][0-9]*$/;
+
+/** Whole seconds, as `Retry-After` carries them here. */
+export const WHOLE_SECONDS = /^\d+$/;
+
+/** The two challenges a rejected token carries (RFC 6750 §3). */
+export const BEARER = "Bearer";
+export const BEARER_INVALID_TOKEN = 'Bearer error="invalid_token"';
+
+/**
+ * An RFC 9457 problem: `application/problem+json`, `status` equal to the HTTP status,
+ * the expected `detail`, and a body that validates against the contract's `Problem`.
+ */
+export function problem(
+  status: number,
+  detail: string,
+  extra: { headers?: Record<string, HeaderExpectation>; body?: Record<string, unknown> } = {},
+): Expectation {
+  return {
+    status,
+    headers: { "content-type": PROBLEM_JSON, ...extra.headers },
+    body: { "/status": status, "/detail": detail, ...extra.body },
+    schema: Problem,
+  };
+}

@@ -1,0 +1,109 @@
+import { HealthStatus, TokenResponse, UserRegistered } from "@statuslab/contracts";
+import type { Lesson } from "../model.ts";
+import { JSON_BODY, problem, USER_LOCATION, WHOLE_SECONDS } from "./_expect.ts";
+
+export const lesson: Lesson = {
+  id: "database-outage",
+  title: "Database outage: 503 Service Unavailable, never 500",
+  intro:
+    "Sometimes the fault is on the server's side and it is only temporary. The lesson runner will lock the database the way another busy process would, and you will see the API answer 503 with `Retry-After` instead of crashing, then check that once the lock is gone everything works and nothing was lost.",
+  steps: [
+    {
+      id: "sign-up-before",
+      title: "sign up kira before the outage",
+      story:
+        "Kira signs up while all is well. Her account is what we will look for after the outage.",
+      request: {
+        method: "POST",
+        path: "/users/",
+        json: { email: "kira-{{run}}@example.com", password: "kira-password-1" },
+      },
+      expect: {
+        status: 201,
+        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
+        schema: UserRegistered,
+      },
+      explain: { why: "A new user was created and committed: 201 Created with `Location`." },
+      hint: "This account exists before the outage begins.",
+    },
+    {
+      id: "sign-up-during",
+      title: "sign up leo while the database is locked",
+      story:
+        "The runner now has another connection take an exclusive lock on the database file, as a long migration or a backup might. Leo tries to sign up. The API waits for the lock, retrying for about a second without freezing other requests, and then has to answer something. (The runner releases the lock as soon as the answer arrives.)",
+      before: [{ power: "lock-database" }],
+      after: [{ power: "unlock-database" }],
+      request: {
+        method: "POST",
+        path: "/users/",
+        json: { email: "leo-{{run}}@example.com", password: "leo-password-1" },
+      },
+      expect: problem(503, "Database unavailable", { headers: { "retry-after": WHOLE_SECONDS } }),
+      explain: {
+        why: '503 Service Unavailable means "I cannot serve this right now, for a reason that should pass", and `Retry-After` says when to try again. It is not 500: a 500 means the server itself is broken, with nothing a client can do but report it. A locked, full or unreachable database is a known, temporary condition, so the API names it. The body says only `Database unavailable`: no SQLite message, no SQL, no file path.',
+        clientShould:
+          "Wait `Retry-After` seconds and try again. Leo's account was not created, so the retry is safe.",
+      },
+      hint: "Note how long the answer took (the API's retry budget) and the `Retry-After` value.",
+    },
+    {
+      id: "sign-up-after",
+      title: "the same sign-up, after the outage",
+      story:
+        "The lock is gone. Leo sends exactly the same sign-up again, as `Retry-After` invited him to.",
+      request: {
+        method: "POST",
+        path: "/users/",
+        json: { email: "leo-{{run}}@example.com", password: "leo-password-1" },
+      },
+      expect: {
+        status: 201,
+        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
+        schema: UserRegistered,
+      },
+      explain: {
+        why: "The database accepts writes again, so the user is created: 201. Not a 409: the failed attempt left nothing half-written behind.",
+      },
+      hint: "If the 503 attempt had created Leo after all, what would this step have answered?",
+    },
+    {
+      id: "earlier-user-logs-in",
+      title: "kira still logs in",
+      story: "Kira, who signed up before the outage, logs in with her password.",
+      request: {
+        method: "POST",
+        path: "/token",
+        form: { username: "kira-{{run}}@example.com", password: "kira-password-1" },
+      },
+      expect: {
+        status: 200,
+        headers: { "cache-control": "no-store", "content-type": JSON_BODY },
+        body: { "/token_type": "bearer" },
+        schema: TokenResponse,
+      },
+      explain: {
+        why: "Her account was committed before the lock, and the outage did not touch it: 200 with a token. Nothing committed before an outage is lost.",
+      },
+      hint: "A plain successful login; its point is that Kira still exists.",
+    },
+    {
+      id: "health",
+      title: "the health check",
+      story:
+        'Finally, `GET /health`, the route a load balancer or monitor polls. It does a real read of the database file, not just "is the process running" (that is `GET /`).',
+      request: { method: "GET", path: "/health" },
+      expect: {
+        status: 200,
+        headers: { "content-type": JSON_BODY },
+        body: { "/status": "ok", "/database": "up" },
+        schema: HealthStatus,
+      },
+      explain: {
+        why: 'The database answers, so 200 with `database: "up"`. When it cannot be read, this route answers 503 with `Retry-After` too, which tells a load balancer to send traffic elsewhere for a while rather than declaring the server broken.',
+      },
+      hint: '`database: "up"` comes from an actual read of the database, which is why it can be trusted.',
+    },
+  ],
+  takeaway:
+    '503 is the honest answer to a temporary problem on the server\'s side, and `Retry-After` turns it into an instruction. A 500 would say "bug", leave the client guessing and, done carelessly, leak internals. A write that got 503 did not happen, so retrying it is safe, and everything committed before the outage is still there afterwards.',
+};

@@ -1,0 +1,124 @@
+import { TokenResponse, UserRegistered } from "@statuslab/contracts";
+import type { Lesson } from "../model.ts";
+import { BEARER_INVALID_TOKEN, JSON_BODY, problem, USER_LOCATION } from "./_expect.ts";
+
+export const lesson: Lesson = {
+  id: "deleting",
+  title: "Deleting: 204 No Content, and what is left afterwards",
+  intro:
+    "Deleting an account should leave nothing usable behind. You will delete one, get the empty 204 answer, and then look for traces: its token, its address and, as the admin, its id.",
+  steps: [
+    {
+      id: "sign-up",
+      title: "sign up jonas",
+      story: "Jonas signs up, and soon regrets it.",
+      request: {
+        method: "POST",
+        path: "/users/",
+        json: { email: "jonas-{{run}}@example.com", password: "jonas-password-1" },
+      },
+      expect: {
+        status: 201,
+        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
+        schema: UserRegistered,
+      },
+      capture: { jonasToken: "/token", jonasId: "/user/id" },
+      explain: { why: "A new user was created: 201 Created with `Location`." },
+      hint: "Note the id: it will not come back.",
+    },
+    {
+      id: "delete-self",
+      title: "jonas deletes himself",
+      story: "Jonas sends `DELETE /users/{his id}` with his own token.",
+      request: { method: "DELETE", path: "/users/{{jonasId}}", bearer: "jonasToken" },
+      expect: { status: 204, emptyBody: true },
+      explain: {
+        why: "The deletion succeeded and there is nothing meaningful to return about a user who is gone, so 204 No Content: a success with no body at all, not even `{}` or `null`.",
+        clientShould: "Not parse a body; forget the token and anything cached about the account.",
+      },
+      hint: "Look at the body: there is none, and no `Content-Type` to go with it.",
+    },
+    {
+      id: "token-after-delete",
+      title: "his token afterwards",
+      story: "Jonas's token has not expired. He tries `GET /users/me` with it anyway.",
+      request: { method: "GET", path: "/users/me", bearer: "jonasToken" },
+      expect: problem(401, "Could not validate credentials", {
+        headers: { "www-authenticate": BEARER_INVALID_TOKEN },
+      }),
+      explain: {
+        why: "Every request looks the token's user up in the database, and there is no Jonas any more: 401 at once. Deleting an account ends its sessions immediately, without a list of revoked tokens.",
+      },
+      hint: "The signature and expiry are fine. Which check failed?",
+    },
+    {
+      id: "sign-up-again",
+      title: "the address is free again",
+      story:
+        "Jonas changes his mind and signs up again with the same address. Is it still taken by the deleted account?",
+      request: {
+        method: "POST",
+        path: "/users/",
+        json: { email: "jonas-{{run}}@example.com", password: "jonas-password-2" },
+      },
+      expect: {
+        status: 201,
+        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
+        schema: UserRegistered,
+      },
+      explain: {
+        why: "The old row is gone, so the address is free and a new user is created: 201. It gets a new id, never the old one (ids are never reused), so an old link or log line can never point at the new account, and the old token stays dead.",
+      },
+      hint: "Compare the new `Location` with Jonas's first id.",
+    },
+    {
+      id: "admin-logs-in",
+      title: "the admin logs in",
+      story:
+        "To check that the old account is really gone, we need someone who may read any user: the admin.",
+      request: {
+        method: "POST",
+        path: "/token",
+        form: { username: "{{adminEmail}}", password: "{{adminPassword}}" },
+      },
+      expect: {
+        status: 200,
+        headers: { "cache-control": "no-store", "content-type": JSON_BODY },
+        schema: TokenResponse,
+      },
+      capture: { adminToken: "/access_token" },
+      needsAdmin: true,
+      explain: { why: "Correct credentials: 200 with a token." },
+      hint: "The admin's credentials come from the runner's configuration.",
+    },
+    {
+      id: "admin-reads-deleted",
+      title: "the admin looks for the old id",
+      story: "The admin asks for `GET /users/{Jonas's first id}`.",
+      request: { method: "GET", path: "/users/{{jonasId}}", bearer: "adminToken" },
+      expect: problem(404, "User not found"),
+      needsAdmin: true,
+      explain: {
+        why: "The admin may read anyone, so this 404 is not hiding anything: there really is no user with that id. (The new Jonas has another id.)",
+        clientShould: "Treat it as gone; drop any links to it.",
+      },
+      hint: 'For Hugo in the roles lesson a 404 could mean "not yours"; for the admin it can only mean "not there".',
+    },
+    {
+      id: "admin-deletes-again",
+      title: "deleting it a second time",
+      story:
+        "The admin sends `DELETE /users/{Jonas's first id}` once more, as a retrying client might.",
+      request: { method: "DELETE", path: "/users/{{jonasId}}", bearer: "adminToken" },
+      expect: problem(404, "User not found"),
+      needsAdmin: true,
+      explain: {
+        why: "DELETE is idempotent in HTTP: sending it twice leaves the server in the same state as sending it once. Idempotency is about the effect, not the answer, so the second request honestly says 404: there was nothing left to delete.",
+        clientShould: 'When retrying a DELETE after a lost answer, treat 404 as "already done".',
+      },
+      hint: "Same request as a success a few steps ago, different status, same end state.",
+    },
+  ],
+  takeaway:
+    "A successful DELETE here answers 204 with an empty body. Afterwards the account's token fails at once (401), its id is gone for good (404, even for an admin), and its address is free for a new account with a new id. Retrying a DELETE is safe; expect a 404 the second time.",
+};

@@ -1,0 +1,91 @@
+import { TokenResponse, UserRegistered } from "@statuslab/contracts";
+import type { Lesson } from "../model.ts";
+import { JSON_BODY, problem, USER_LOCATION } from "./_expect.ts";
+
+export const lesson: Lesson = {
+  id: "duplicate-email",
+  title: "Duplicate email: 409 Conflict",
+  intro:
+    "An email address can belong to one account only. You will sign Bruno up, try to take his address again (once exactly, once in other letter case) and see the API refuse with 409 Conflict, then check that his one account answers to either spelling.",
+  steps: [
+    {
+      id: "first-sign-up",
+      title: "sign up bruno",
+      story:
+        "Bruno signs up with `bruno-…@example.com`. This is the account the rest of the lesson will collide with.",
+      request: {
+        method: "POST",
+        path: "/users/",
+        json: { email: "bruno-{{run}}@example.com", password: "bruno-password-1" },
+      },
+      expect: {
+        status: 201,
+        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
+        schema: UserRegistered,
+      },
+      explain: {
+        why: "The address is free, so a new user is created: 201 Created with `Location`.",
+      },
+      hint: "Nothing new here: note the `Location` so you can compare after the failed attempts.",
+    },
+    {
+      id: "same-email-again",
+      title: "same email again",
+      story:
+        "Someone (perhaps Bruno himself, who forgot he had an account) sends the very same sign-up again. The body is perfectly valid, so this is not a 422; the problem is that it clashes with what the server already holds.",
+      request: {
+        method: "POST",
+        path: "/users/",
+        json: { email: "bruno-{{run}}@example.com", password: "another-password-2" },
+      },
+      expect: problem(409, "Email already registered"),
+      explain: {
+        why: "409 Conflict is for a request that is fine on its own but conflicts with the current state of the server: the address is taken. The answer is application/problem+json, and it does not say anything about the existing account beyond the fact that the address is in use.",
+        clientShould:
+          "Tell the user the email is already registered and offer to log in (or reset the password) instead. Resending the same body will conflict again.",
+      },
+      hint: "Look at `detail` in the problem body, and at `Content-Type`: every error here is `application/problem+json`.",
+    },
+    {
+      id: "other-letter-case",
+      title: "same email in other letter case",
+      story:
+        "Now the address comes back as `Bruno-…@Example.COM`. Mail servers treat the domain without regard to case and almost every provider does the same for the part before the `@`, so two accounts that differ only in case would be the same inbox with two passwords. The API treats them as the same address.",
+      request: {
+        method: "POST",
+        path: "/users/",
+        json: { email: "Bruno-{{run}}@Example.COM", password: "another-password-3" },
+      },
+      expect: problem(409, "Email already registered"),
+      explain: {
+        why: 'The database keeps, next to the email as typed, a lower-cased key with a UNIQUE index on it, and the insert itself fails on that index; the failure becomes 409. A "does this email exist?" query followed by an insert would leave a gap in which two simultaneous sign-ups both see "no" and both insert. A unique index cannot be raced: of twenty simultaneous sign-ups exactly one wins.',
+        clientShould:
+          "Compare emails case-insensitively on your side too, e.g. before offering sign-up.",
+      },
+      hint: "The detail is identical to the previous step's. Which part of the address did you change?",
+    },
+    {
+      id: "log-in-any-case",
+      title: "one account, any spelling",
+      story:
+        "If the address is one address in any letter case, logging in must agree. Bruno logs in with `BRUNO-…@EXAMPLE.COM` and his original password through `POST /token`, the OAuth2 password form (the login lesson covers it in detail).",
+      request: {
+        method: "POST",
+        path: "/token",
+        form: { username: "BRUNO-{{run}}@EXAMPLE.COM", password: "bruno-password-1" },
+      },
+      expect: {
+        status: 200,
+        headers: { "cache-control": "no-store", "content-type": JSON_BODY },
+        body: { "/token_type": "bearer" },
+        schema: TokenResponse,
+      },
+      explain: {
+        why: "The login looks the user up by the same lower-cased key, finds Bruno's one account, checks the password and answers 200 with a token. The two rejected sign-ups changed nothing: his original password still works.",
+      },
+      hint: "Which password worked: the first one, or one from the rejected attempts?",
+    },
+  ],
+  takeaway:
+    '409 Conflict means "valid request, but it clashes with what is already here". Uniqueness belongs in the database (a UNIQUE index on a normalised key), not in a check-then-insert, because only the index is safe when requests race.',
+};

@@ -1,0 +1,27 @@
+/** Every lesson, in teaching order: each is self-contained, so any one may be run alone. */
+import type { Lesson } from "../model.ts";
+import { lesson as badInput } from "./bad-input.ts";
+import { lesson as databaseOutage } from "./database-outage.ts";
+import { lesson as deleting } from "./deleting.ts";
+import { lesson as duplicateEmail } from "./duplicate-email.ts";
+import { lesson as loggingIn } from "./logging-in.ts";
+import { lesson as protectedRoute } from "./protected-route.ts";
+import { lesson as rateLimiting } from "./rate-limiting.ts";
+import { lesson as roles } from "./roles.ts";
+import { lesson as routeMatching } from "./route-matching.ts";
+import { lesson as signingUp } from "./signing-up.ts";
+import { lesson as wrongMethodAndSize } from "./wrong-method-and-size.ts";
+
+export const lessons: Lesson[] = [
+  signingUp,
+  duplicateEmail,
+  badInput,
+  loggingIn,
+  protectedRoute,
+  routeMatching,
+  roles,
+  deleting,
+  rateLimiting,
+  wrongMethodAndSize,
+  databaseOutage,
+];

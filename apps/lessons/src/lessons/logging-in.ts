@@ -1,0 +1,120 @@
+import { TokenResponse, UserPublic, UserRegistered } from "@statuslab/contracts";
+import type { Lesson } from "../model.ts";
+import { BEARER, JSON_BODY, problem, USER_LOCATION } from "./_expect.ts";
+
+export const lesson: Lesson = {
+  id: "logging-in",
+  title: "Logging in: 200, 401 and the same 401 for everyone",
+  intro:
+    "Logging in trades an email and password for a token. You will do it the OAuth2 way (an HTML form to `POST /token`), then fail it twice, with a wrong password and with an address nobody owns, and see why the two failures must look exactly alike.",
+  steps: [
+    {
+      id: "sign-up",
+      title: "sign up dana",
+      story: "Dana needs an account before she can log in to it.",
+      request: {
+        method: "POST",
+        path: "/users/",
+        json: { email: "dana-{{run}}@example.com", password: "dana-password-1" },
+      },
+      expect: {
+        status: 201,
+        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
+        schema: UserRegistered,
+      },
+      explain: { why: "A new user was created: 201 Created with `Location`." },
+      hint: "Sign-up already returns a token; logging in is how you get a fresh one later.",
+    },
+    {
+      id: "log-in",
+      title: "log in with the password form",
+      story:
+        "Dana logs in. OAuth2's password flow (RFC 6749 §4.3) sends `username` and `password` as an HTML form, `application/x-www-form-urlencoded`, not JSON; `username` holds her email. This is also what Swagger UI's Authorize button sends.",
+      request: {
+        method: "POST",
+        path: "/token",
+        form: { username: "dana-{{run}}@example.com", password: "dana-password-1" },
+      },
+      expect: {
+        status: 200,
+        headers: { "cache-control": "no-store", "content-type": JSON_BODY },
+        body: { "/token_type": "bearer" },
+        schema: TokenResponse,
+      },
+      capture: { accessToken: "/access_token" },
+      explain: {
+        why: 'The credentials are right, so the API answers 200 OK with `access_token`, `token_type: "bearer"` and `expires_in`. OAuth2 defines a successful token response as 200 (RFC 6749 §5.1), and rightly: the token is not a new resource with a URL you could later GET, so 201 would promise something that is not there. `Cache-Control: no-store` tells browsers and proxies never to keep a copy, as OAuth2 requires for any response carrying a token.',
+        clientShould:
+          "Keep the token in memory (or secure storage) and log in again when it expires.",
+      },
+      hint: "Look at `Cache-Control` and at `expires_in`. Why would a cached copy of this response be dangerous?",
+    },
+    {
+      id: "use-the-token",
+      title: "use the new token",
+      story:
+        "The token from the login works exactly like the one from sign-up: present it and ask who you are.",
+      request: { method: "GET", path: "/users/me", bearer: "accessToken" },
+      expect: { status: 200, headers: { "content-type": JSON_BODY }, schema: UserPublic },
+      explain: {
+        why: "A valid token for an existing user: 200 with Dana's public record.",
+      },
+      hint: "The `Authorization` header carries `Bearer ` followed by the `access_token` from the previous step.",
+    },
+    {
+      id: "wrong-password",
+      title: "wrong password",
+      story:
+        "Dana mistypes her password. The form is well-formed; the credentials in it are simply wrong.",
+      request: {
+        method: "POST",
+        path: "/token",
+        form: { username: "dana-{{run}}@example.com", password: "dana-password-2" },
+      },
+      expect: problem(401, "Incorrect email or password", {
+        headers: { "www-authenticate": BEARER },
+      }),
+      explain: {
+        why: "401 Unauthorized is the answer to credentials that do not check out. HTTP requires every 401 to carry `WWW-Authenticate`, the challenge that says how to authenticate: here `Bearer`, the token scheme this API's protected routes use. The detail deliberately does not say which of the two was wrong.",
+        clientShould:
+          "Ask the user to re-enter their credentials. Do not retry automatically with the same ones.",
+      },
+      hint: "Note the exact `detail` and `WWW-Authenticate`; the next step compares them.",
+    },
+    {
+      id: "unknown-email",
+      title: "an email nobody owns",
+      story:
+        'Now someone tries `nobody-…@example.com`, an address with no account at all. If the API said "no such user" here, anyone could test a list of addresses and learn who has an account. So the answer should be indistinguishable from the previous one.',
+      request: {
+        method: "POST",
+        path: "/token",
+        form: { username: "nobody-{{run}}@example.com", password: "dana-password-1" },
+      },
+      expect: problem(401, "Incorrect email or password", {
+        headers: { "www-authenticate": BEARER },
+      }),
+      explain: {
+        why: "Same status, same detail, same challenge: the response gives no hint whether the account exists (no account enumeration). The time taken must not give it away either: a wrong password costs one slow argon2id verification, so for an unknown email the API verifies the password against a dummy hash made with the same settings, and both failures take about as long.",
+        clientShould: 'Show one message for both cases, e.g. "email or password is incorrect".',
+      },
+      hint: "Put this answer next to the previous one. Apart from the request id, is there any difference?",
+    },
+    {
+      id: "missing-password",
+      title: "no password at all",
+      story: "A buggy client sends only the `username` field and forgets `password` entirely.",
+      request: { method: "POST", path: "/token", form: { username: "dana-{{run}}@example.com" } },
+      expect: problem(422, "Invalid request body", {
+        body: { "/errors/0/path": "/password", "/errors/0/message": "is required" },
+      }),
+      explain: {
+        why: "This is not a failed login: the request does not even have the shape of one. The form parsed fine but breaks the schema, so it is 422 with the missing field named, and no password check happens at all.",
+        clientShould: "Fix the client so it always sends both fields.",
+      },
+      hint: "Compare with the wrong-password step: one is about the credentials, this one about the shape of the request.",
+    },
+  ],
+  takeaway:
+    "A login answers 200 with a token that must never be cached (`Cache-Control: no-store`), or 401 with `WWW-Authenticate`. A wrong password and an unknown email must get the same 401, in the same time, so nobody can find out who has an account. A request that is missing fields is a 422, not a failed login.",
+};

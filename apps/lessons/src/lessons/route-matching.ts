@@ -1,0 +1,86 @@
+import { UserPublic, UserRegistered } from "@statuslab/contracts";
+import type { Lesson } from "../model.ts";
+import { BEARER, JSON_BODY, problem, USER_LOCATION } from "./_expect.ts";
+
+export const lesson: Lesson = {
+  id: "route-matching",
+  title: "Route matching: /users/me versus /users/{id}",
+  intro:
+    "`/users/me` and `/users/{id}` look alike to a router. You will see that `me` is never mistaken for an id here, what happens when something that is not an id lands on `/users/{id}` (422), and that the API asks who you are before it looks at the id.",
+  steps: [
+    {
+      id: "sign-up",
+      title: "sign up gina",
+      story: "Gina signs up so that she has a token to try the routes with.",
+      request: {
+        method: "POST",
+        path: "/users/",
+        json: { email: "gina-{{run}}@example.com", password: "gina-password-1" },
+      },
+      expect: {
+        status: 201,
+        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
+        schema: UserRegistered,
+      },
+      capture: { token: "/token" },
+      explain: { why: "A new user was created: 201 Created with `Location`." },
+      hint: "Only the token is needed in this lesson.",
+    },
+    {
+      id: "users-me",
+      title: "users/me is not an id",
+      story:
+        "In the seed's FastAPI app, routes were tried top to bottom: had `/{user_id}` been declared before `/me`, FastAPI would have tried to read `me` as a user id and failed. Here Gina calls `GET /users/me` on a router where `/users/:id` is registered in the same module.",
+      request: { method: "GET", path: "/users/me", bearer: "token" },
+      expect: { status: 200, headers: { "content-type": JSON_BODY }, schema: UserPublic },
+      explain: {
+        why: 'Elysia\'s router is a tree in which a static segment always beats a parameter, whatever order the routes were declared in. So `/users/me` reaches the "who am I" handler and answers 200, and so does `/users/limited`; only a segment that matches no static route falls through to `/users/{id}`.',
+      },
+      hint: "The same token and the same answer as in the signing-up lesson; the point is what did not happen.",
+    },
+    {
+      id: "id-not-a-number",
+      title: "an id that is not a number",
+      story:
+        "Gina asks for `GET /users/abc`. `abc` is not a static route, so it lands on `/users/{id}`, whose id must be a positive integer.",
+      request: { method: "GET", path: "/users/abc", bearer: "token" },
+      expect: problem(422, "Invalid path parameter", {
+        body: { "/errors/0/path": "/id", "/errors/0/message": "must be a positive integer" },
+      }),
+      explain: {
+        why: 'The route exists and the request is well-formed HTTP, but one of its inputs (a path parameter this time, not a body field) breaks its rule. That is 422, with the parameter named as `/id`. It is not 404: the problem is not that user "abc" is missing, it is that "abc" can never be a user id.',
+        clientShould: "Only ever build these URLs from ids the API gave you.",
+      },
+      hint: "`errors[0].path` is `/id`: parameters are reported like body fields.",
+    },
+    {
+      id: "id-zero",
+      title: "id zero",
+      story:
+        '`0` is a number, so is `GET /users/0` fine? Ids here start at 1, and the rule is written as "digits, no leading zero" (so `007` and `-1` fail too).',
+      request: { method: "GET", path: "/users/0", bearer: "token" },
+      expect: problem(422, "Invalid path parameter", {
+        body: { "/errors/0/path": "/id", "/errors/0/message": "must be a positive integer" },
+      }),
+      explain: {
+        why: 'Same rule, same answer: 422. Checking the shape of an id before looking it up means a bad id can never reach the database, and the client hears "this can never work" instead of "not found".',
+      },
+      hint: "Would `GET /users/999999` be a 422 or a 404? (It is a well-formed id, so the answer is about the user, not the id.)",
+    },
+    {
+      id: "id-without-token",
+      title: "a bad id without a token",
+      story:
+        "Finally `GET /users/abc` again, this time without a token. Two things are wrong now: the caller is anonymous and the id is malformed. Which one should win?",
+      request: { method: "GET", path: "/users/abc" },
+      expect: problem(401, "Not authenticated", { headers: { "www-authenticate": BEARER } }),
+      explain: {
+        why: "Authentication comes first: the guard runs before the parameters are validated, so an anonymous caller hears 401 and learns nothing about what the route would accept. Only a caller who may use the route gets told how to use it correctly.",
+        clientShould: "Log in first; then fix any 422.",
+      },
+      hint: "Same path as two steps ago, different status. What is missing from the request?",
+    },
+  ],
+  takeaway:
+    "Here static routes such as `/users/me` always win over `/users/{id}`, regardless of declaration order (in FastAPI the order matters). A path parameter that breaks its rule is a 422, like a bad body field, and authentication is checked before any of that.",
+};

@@ -1,0 +1,52 @@
+import type { Lesson } from "../model.ts";
+import { problem } from "./_expect.ts";
+
+export const lesson: Lesson = {
+  id: "wrong-method-and-size",
+  title: "Wrong method, wrong path, too big: 405, 404 and 413",
+  intro:
+    "Three mistakes that have nothing to do with who you are or what your fields say: a method the URL does not support, a URL that does not exist, and a body far too large. Each has its own code, and two of them tell you how to do better.",
+  steps: [
+    {
+      id: "put-users-me",
+      title: "put on users/me",
+      story:
+        "A client tries to update a profile with `PUT /users/me`. The path exists (you can GET it), but nobody wrote a PUT for it. No token is needed to find that out.",
+      request: { method: "PUT", path: "/users/me", json: { name: "Someone" } },
+      expect: problem(405, "Method Not Allowed", { headers: { allow: /\bGET\b/ } }),
+      explain: {
+        why: "405 Method Not Allowed: the resource exists, the method does not, and HTTP requires an `Allow` header listing the methods that do. Here it reads `DELETE, GET, HEAD`: `GET` from `/users/me` itself, `HEAD` because every GET route answers HEAD too (headers only, no body), and `DELETE` because the path also fits the `/users/{id}` pattern, which has a DELETE (though `me` would then fail as an id with a 422). A 404 here would wrongly suggest the URL is wrong.",
+        clientShould: "Use a method named in `Allow`; retrying with PUT will never work.",
+      },
+      hint: "Read the `Allow` header. Which of its methods come from `/users/me`, and which from `/users/{id}`?",
+    },
+    {
+      id: "unknown-path",
+      title: "a path that does not exist",
+      story: "Now `GET /nope`: no route, with any method, matches this path.",
+      request: { method: "GET", path: "/nope" },
+      expect: problem(404, "Not Found", { headers: { allow: "absent" } }),
+      explain: {
+        why: "404 Not Found: there is nothing at this URL, so there is no method to suggest and no `Allow` header. Like every error here it is still application/problem+json, with `instance` naming the path and a request id.",
+        clientShould: "Check the URL against the API documentation (`/docs`).",
+      },
+      hint: "Compare with the 405: which header is missing, and why?",
+    },
+    {
+      id: "body-too-large",
+      title: "a body of 70 kb",
+      story:
+        "A client sends a sign-up whose JSON body is about 70,000 bytes: the fields padded with spaces, the kind of thing a bug or an attack produces. The API accepts at most 64 KiB (65,536 bytes) on any route, a hundred times the largest valid request.",
+      request: { method: "POST", path: "/users/", oversizedJsonBytes: 70000 },
+      expect: problem(413, "Request body is larger than 65536 bytes"),
+      explain: {
+        why: "413 Content Too Large: the server refuses the body for its size alone, before parsing or validating any of it. A declared `Content-Length` over the limit is refused without reading a byte; without one (or with one that lies), the API counts the bytes as they arrive and stops at the limit. Either way, nobody can make it buffer an arbitrarily large body.",
+        clientShould:
+          "Send less. Nothing valid comes near the limit, so look for the bug that made the body this big.",
+      },
+      hint: "The `detail` names the limit in bytes. Was any part of the body validated?",
+    },
+  ],
+  takeaway:
+    "405 means the URL exists but not with that method (read `Allow`); 404 means the URL does not exist; 413 means the body is too big, whatever it says. None of these is about authentication or field rules, and none is worth retrying unchanged.",
+};

@@ -1,0 +1,131 @@
+#!/usr/bin/env bun
+/**
+ * `bun run lessons`: the entry point. Picks the target (in-process API, or `--url`), then the
+ * mode (interactive, or `--auto`), and makes sure the in-process API is shut down however
+ * the run ends — finished, failed, `q`, or Ctrl-C.
+ */
+import { type Args, parseCommandLine, USAGE, UsageError } from "./args.ts";
+import { runAuto } from "./auto.ts";
+import { colorEnabled, createStyle } from "./color.ts";
+import { type Input, lineInput, terminalInput } from "./input.ts";
+import { runInteractive } from "./interactive.ts";
+import { lessons } from "./lessons/index.ts";
+import { usePhrases } from "./phrases.ts";
+import { progressPath, resetProgress } from "./progress.ts";
+import { statusCodes } from "./status-codes.ts";
+import { remoteTarget, startInProcess, type Target } from "./target.ts";
+
+const EXIT_USAGE = 2;
+const EXIT_INTERRUPTED = 130;
+
+async function main(argv: string[]): Promise<number> {
+  let args: Args;
+  try {
+    args = parseCommandLine(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`bun run lessons: ${error.message}\nTry --help.`);
+    return EXIT_USAGE;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.reset) {
+    const path = progressPath();
+    resetProgress(path);
+    console.log(`Progress cleared (${path}).`);
+    return 0;
+  }
+  const only = args.lesson === undefined ? undefined : lessons.find((l) => l.id === args.lesson);
+  if (args.lesson !== undefined && !only) {
+    console.error(
+      `bun run lessons: no lesson ${JSON.stringify(args.lesson)}; the lessons are: ${lessons.map((l) => l.id).join(", ")}`,
+    );
+    return EXIT_USAGE;
+  }
+
+  usePhrases(statusCodes);
+  const style = createStyle(colorEnabled(process.stdout));
+  // Progress notes go to stderr so `--json` output stays pure JSON.
+  const note = (text: string) => process.stderr.write(`${text}\n`);
+
+  // Signal handlers first: a Ctrl-C while the API boots must still remove its database.
+  let target: Target | undefined;
+  let booting: Promise<Target> | undefined;
+  let input: Input | undefined;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    input?.close();
+    const running = target ?? (await booting?.catch(() => undefined));
+    await running?.close();
+    process.exit(code);
+  };
+  const interrupted = () => {
+    process.stdout.write("\n");
+    void shutdown(EXIT_INTERRUPTED);
+  };
+  process.on("SIGINT", interrupted);
+  process.on("SIGTERM", interrupted);
+  process.on("SIGHUP", interrupted);
+
+  if (args.url) {
+    target = remoteTarget(args.url);
+    if (!(await reachable(target.baseUrl))) {
+      console.error(`bun run lessons: cannot reach the API at ${target.baseUrl} (is it running?)`);
+      return 1;
+    }
+  } else {
+    if (!args.json) note(style.dim("Starting the API in-process on a temporary database…"));
+    booting = startInProcess();
+    target = await booting;
+  }
+
+  try {
+    if (args.auto) {
+      if (!args.json) note(style.dim(`API: ${target.baseUrl} (${target.kind})`));
+      const { exitCode } = await runAuto({
+        lessons: only ? [only] : lessons,
+        statusCodes,
+        target,
+        json: args.json,
+        style,
+        write: (text) => process.stdout.write(text),
+        // Coverage means something only for the whole set, with every power available.
+        checkCoverage: !only && target.kind === "in-process",
+      });
+      return exitCode;
+    }
+    const write = (text: string) => process.stdout.write(text);
+    input = process.stdin.isTTY
+      ? terminalInput(process.stdin, interrupted)
+      : lineInput(process.stdin, write);
+    return await runInteractive({
+      lessons,
+      statusCodes,
+      target,
+      input,
+      write,
+      view: { style, width: Math.min(process.stdout.columns || 80, 100) },
+      clearScreen: Boolean(process.stdout.isTTY),
+      statePath: progressPath(),
+      ...(only ? { only } : {}),
+    });
+  } finally {
+    input?.close();
+    await target.close();
+  }
+}
+
+async function reachable(baseUrl: string): Promise<boolean> {
+  try {
+    await fetch(`${baseUrl}/`, { signal: AbortSignal.timeout(5000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+process.exit(await main(process.argv.slice(2)));

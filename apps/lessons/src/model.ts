@@ -1,0 +1,109 @@
+/**
+ * The lessons are data: one typed description of each scenario, from which the runner
+ * replays it, `--auto` verifies it, and `docs/lessons/` (markdown and .http files) is
+ * generated. Nothing about a scenario is written twice.
+ */
+import type { TSchema } from "@sinclair/typebox";
+
+export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+
+/**
+ * Strings may contain `{{name}}` placeholders, filled from the variables of the run: what
+ * earlier steps captured, plus built-ins (`{{run}}` a short id unique to this run, so emails
+ * never clash with an earlier run against the same API; `{{adminEmail}}`, `{{adminPassword}}`).
+ */
+export interface RequestSpec {
+  method: HttpMethod;
+  path: string;
+  headers?: Record<string, string>;
+  /** A variable holding an access token: sent as `Authorization: Bearer <token>`. */
+  bearer?: string;
+  /** Exactly one body kind at most. */
+  json?: unknown;
+  form?: Record<string, string>;
+  /** For bodies no well-behaved client sends: malformed JSON, the wrong media type. */
+  raw?: { contentType: string; body: string };
+  /** A body of this many bytes (spaces inside a JSON string), for the 413 lesson. */
+  oversizedJsonBytes?: number;
+}
+
+/** `"present"`/`"absent"` test existence; a RegExp must match; a string must be equal. */
+export type HeaderExpectation = string | RegExp | "present" | "absent";
+
+export interface Expectation {
+  status: number;
+  /** Header names in lower case. */
+  headers?: Record<string, HeaderExpectation>;
+  /** JSON Pointer (RFC 6901) into the response body → the value expected there. */
+  body?: Record<string, unknown>;
+  /** The whole body must validate against this contract schema (from @statuslab/contracts). */
+  schema?: TSchema;
+  /** The body must be empty (204, HEAD). */
+  emptyBody?: boolean;
+}
+
+/** What a step may need beyond HTTP: only the in-process runner has these powers. */
+export type Power =
+  | { power: "lock-database" }
+  | { power: "unlock-database" }
+  /** Mint an access token for the user id in variable `userId` that expired a minute ago. */
+  | { power: "mint-expired-token"; userId: string; into: string };
+
+export interface Step {
+  /** Unique within the lesson, kebab-case. */
+  id: string;
+  /** Short, lower case, for the `✓ 409 Conflict — duplicate email` line. */
+  title: string;
+  /** One paragraph: what we are about to do and what we expect to learn. */
+  story: string;
+  request: RequestSpec;
+  /** Send the request this many times; every answer must meet `expect` (default 1). */
+  repeat?: number;
+  expect: Expectation;
+  /** Variable name → `/json/pointer` into the body, or `header:<name>`. */
+  capture?: Record<string, string>;
+  /** Why this API answers with this code here, and what a client should do about it. */
+  explain: { why: string; clientShould?: string };
+  /** Shown when the learner presses `h`. */
+  hint: string;
+  /** Run before sending (e.g. lock the database) and after the answer (unlock it). */
+  before?: Power[];
+  after?: Power[];
+  /** Needs the admin account (`ADMIN_EMAIL`/`ADMIN_PASSWORD` with `--url`). */
+  needsAdmin?: boolean;
+  /** Skipped by `--auto` (e.g. waiting out a rate-limit window). */
+  optional?: boolean;
+  /** Before sending, count down the `Retry-After` seconds of the previous answer. */
+  waitForRetryAfter?: boolean;
+}
+
+export interface Lesson {
+  /** kebab-case; also the file name under docs/lessons/. */
+  id: string;
+  title: string;
+  /** Two or three sentences: what the learner will see and why it matters. */
+  intro: string;
+  steps: Step[];
+  /** A closing paragraph: what to remember. */
+  takeaway: string;
+  /**
+   * Values the generated docs show for placeholders (`{{userId}}` → `"2"`), where the
+   * runner's guesses (see `examples.ts`) would read badly. Never used when running.
+   */
+  examples?: Record<string, string>;
+}
+
+/** One page of docs/status-codes/, shown by the runner after each answer with that code. */
+export interface StatusCodeDoc {
+  code: number;
+  phrase: string;
+  /** What the code means, in our own words (facts from the RFC). */
+  meaning: string;
+  /** Where this API uses it. */
+  inThisApi: string;
+  /** What a client should do when it gets one. */
+  clientShould: string;
+  /** The defining document, e.g. `{ name: "RFC 9110", section: "15.5.2", url }`. */
+  rfc: { name: string; section: string; url: string };
+  mdn: string;
+}
