@@ -16,6 +16,7 @@ import { createLogger, type Logger, loggablePath } from "./http/logger.ts";
 import { requestFacts, startRequest } from "./http/request-context.ts";
 import { adminModule } from "./modules/admin/index.ts";
 import { authModule } from "./modules/auth/index.ts";
+import { createLoginThrottle } from "./modules/auth/throttle.ts";
 import { docsModule } from "./modules/docs/index.ts";
 import { healthModule } from "./modules/health/index.ts";
 import { itemsModule } from "./modules/items/index.ts";
@@ -34,6 +35,8 @@ export interface AppOptions {
   /** argon2id cost; tests lower it, production keeps Bun's defaults. */
   passwordHashing?: Parameters<typeof createPasswordHasher>[0];
   logger?: Logger;
+  /** Tests stand in for the peer address, which `app.handle` does not have. */
+  clientAddress?: Deps["clientAddress"];
 }
 
 /** Builds the whole API from its dependencies. It does not listen: `index.ts` does. */
@@ -55,6 +58,10 @@ export async function createApp(options: AppOptions) {
     repo: createRepository(database),
     jwt: createJwtService({ secret: config.jwtSecret, accessTokenTtl: config.accessTokenTtl }),
     hasher: createPasswordHasher(options.passwordHashing),
+    loginThrottle: createLoginThrottle(store, warn),
+    clientAddress:
+      options.clientAddress ??
+      ((request, server) => server?.requestIP(request)?.address ?? "unknown"),
     // Fails closed: a quota that stops counting during an outage is no quota.
     limiter: guardRateLimiter(
       createRateLimiter({

@@ -44,6 +44,16 @@ export class IncorrectCredentialsError extends HttpProblem {
   }
 }
 
+/** Too many failed logins for this account or address: wait, then try again. */
+export class TooManyLoginAttemptsError extends HttpProblem {
+  constructor(retryAfterSeconds: number) {
+    super(429, "Too many failed login attempts; try again later", {
+      "retry-after": String(retryAfterSeconds),
+      ...NO_STORE,
+    });
+  }
+}
+
 const REFRESH_FAILURES = {
   unknown: "Invalid refresh token",
   expired: "Refresh token expired",

@@ -11,9 +11,9 @@ export const authModule = (deps: Deps) =>
   new Elysia()
     .post(
       "/token",
-      async ({ body, set }) => {
+      async ({ body, set, request, server }) => {
         Object.assign(set.headers, NO_STORE);
-        return grant(deps, body);
+        return grant(deps, body, deps.clientAddress(request, server));
       },
       {
         parse: parseFormBody,

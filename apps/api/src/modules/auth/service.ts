@@ -54,12 +54,22 @@ async function tokenPair(deps: Deps, user: UserRow, refreshToken: string): Promi
  * against a dummy hash, so the answer and its timing do not reveal who has an account.
  * Each login starts a new refresh-token family with an absolute end REFRESH_TOKEN_TTL away.
  */
-export async function login(deps: Deps, email: string, password: string): Promise<TokenResponse> {
+export async function login(
+  deps: Deps,
+  email: string,
+  password: string,
+  address: string,
+): Promise<TokenResponse> {
+  await deps.loginThrottle.ensureAllowed(email, address);
   const user = await deps.repo.findUserByEmail(email);
   const valid = user
     ? await deps.hasher.verify(password, user.passwordHash)
     : await deps.hasher.verifyAgainstDummy(password);
-  if (!user || !valid) throw new IncorrectCredentialsError();
+  if (!user || !valid) {
+    await deps.loginThrottle.recordFailure(email, address);
+    throw new IncorrectCredentialsError();
+  }
+  await deps.loginThrottle.recordSuccess(email, address);
   const { token, hash } = createRefreshToken();
   await deps.repo.insertRefreshToken({
     tokenHash: hash,
@@ -89,7 +99,11 @@ export async function refresh(deps: Deps, refreshToken: string): Promise<TokenRe
 }
 
 /** POST /token: which fields are required depends on the grant. */
-export async function grant(deps: Deps, form: TokenRequest): Promise<TokenResponse> {
+export async function grant(
+  deps: Deps,
+  form: TokenRequest,
+  address: string,
+): Promise<TokenResponse> {
   if (form.grant_type === "refresh_token") {
     if (form.refresh_token === undefined) throw new MissingFieldsError(["refresh_token"]);
     return refresh(deps, form.refresh_token);
@@ -97,7 +111,7 @@ export async function grant(deps: Deps, form: TokenRequest): Promise<TokenRespon
   const missing = (["username", "password"] as const).filter((field) => form[field] === undefined);
   if (form.username === undefined || form.password === undefined)
     throw new MissingFieldsError(missing);
-  return login(deps, form.username, form.password);
+  return login(deps, form.username, form.password, address);
 }
 
 /** RFC 7009: revoke the token's family if it is one of ours; say nothing either way. */
