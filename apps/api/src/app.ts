@@ -110,8 +110,9 @@ export async function createApp(options: AppOptions) {
     .use(usersModule(deps))
     .use(adminModule(deps));
 
+  /** Closes what this function opened; injected dependencies belong to the caller. */
   const close = async () => {
-    await store.close();
+    if (!options.rateLimitStore) await store.close();
     if (!options.database) database.close();
   };
   return { app, deps, close };

@@ -23,16 +23,23 @@ export async function makeApp(overrides: Partial<Config> = {}, options: Partial<
   const logs: string[] = [];
   const config = testConfig(overrides);
   const database = options.database ?? openDatabase(config.databaseUrl);
+  const rateLimitStore = options.rateLimitStore ?? new MemoryStore({ sweepIntervalMs: 0 });
   const built = await createApp({
     config,
-    database,
     passwordHashing: CHEAP_HASHING,
-    rateLimitStore: new MemoryStore({ sweepIntervalMs: 0 }),
     logger: createLogger((line) => logs.push(line)),
     ...options,
+    database,
+    rateLimitStore,
   });
   const api = client(built.app.handle.bind(built.app));
-  return { ...built, config, database, logs, api };
+  /** The app closes what it opened; this also closes the store (and an in-memory database). */
+  const close = async () => {
+    await built.close();
+    await rateLimitStore.close();
+    if (!options.database) database.close();
+  };
+  return { ...built, close, config, database, logs, api };
 }
 
 export interface Sent {
