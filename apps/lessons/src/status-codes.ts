@@ -20,7 +20,7 @@ export const statusCodes: StatusCodeDoc[] = [
     meaning:
       "The request worked and the body carries the answer. What that answer is depends on the method: for a GET it is the current state of the thing you asked about; for a POST it is whatever the action produced.",
     inThisApi:
-      "Reading: `GET /`, `GET /health`, `GET /users/me`, `GET /users/{id}`, `GET /users/me/items`, `GET /admin/users`, and `GET /users/limited` while you are under the quota. Acting: `POST /token` (a successful login, sent with `Cache-Control: no-store` so no cache keeps the token) and `PATCH /admin/users/{id}` (the user with the new role).",
+      "Reading: `GET /`, `GET /health`, `GET /users/me`, `GET /users/{id}`, `GET /users/me/items`, `GET /admin/users`, and `GET /users/limited` while you are under the quota. Acting: `POST /token` (a successful login or refresh: a new access token and refresh token, sent with `Cache-Control: no-store` so no cache keeps them), `POST /token/revoke` (logging out: an empty 200, as RFC 7009 specifies, also for a token the API never issued) and `PATCH /admin/users/{id}` (the user with the new role).",
     clientShould:
       "Read the body as the documented success schema. Nothing needs retrying; a 200 to a POST does not mean something was created (that would be 201).",
     rfc: rfc9110("15.3.1"),
@@ -68,9 +68,9 @@ export const statusCodes: StatusCodeDoc[] = [
     meaning:
       "The request lacks valid credentials for the resource: none were sent, or the ones sent were rejected. Despite its name it is about authentication (who are you?), not permission. A 401 must include a `WWW-Authenticate` header saying how to authenticate.",
     inThisApi:
-      'Every protected route when the `Authorization` header is missing or not Bearer (`Not authenticated`, `WWW-Authenticate: Bearer`), the token is malformed or forged (`Invalid token`), expired (`Token expired`, with an `error_description`), or belongs to a user that no longer exists (`Could not validate credentials`); the last three carry `error="invalid_token"` (RFC 6750). `POST /token` answers 401 `Incorrect email or password` for a wrong password and for an unknown email alike.',
+      'Every protected route when the `Authorization` header is missing or not Bearer (`Not authenticated`, `WWW-Authenticate: Bearer`), the token is malformed or forged (`Invalid token`), expired (`Token expired`, with an `error_description`), or belongs to a user that no longer exists or is a refresh token (`Could not validate credentials`); the last three carry `error="invalid_token"` (RFC 6750). `POST /token` answers 401 `Incorrect email or password` for a wrong password and for an unknown email alike, and its refresh grant answers 401 for a refresh token that is unknown (`Invalid refresh token`), past the absolute end of its login (`Refresh token expired`), revoked by a logout, a replay or a role change (`Refresh token revoked`), or already spent (`Refresh token already used: …`, which ends every session of that login).',
     clientShould:
-      "Read `WWW-Authenticate` and `detail`: log in again (or ask the user to) for an expired or invalid token, and attach a token if none was sent. Do not retry the same credentials in a loop.",
+      "Read `WWW-Authenticate` and `detail`: for an expired access token, spend the refresh token for a new one; for an invalid token, or when the refresh itself gets 401, log in again (or ask the user to); attach a token if none was sent. Do not retry the same credentials in a loop.",
     rfc: rfc9110("15.5.2"),
     mdn: mdn(401),
   },
@@ -152,7 +152,7 @@ export const statusCodes: StatusCodeDoc[] = [
     meaning:
       "The body arrived in a format the server understands and parses fine, but what it says cannot be accepted: a field is missing, the wrong type, or out of range. (Older documents call it Unprocessable Entity.)",
     inThisApi:
-      "Every route whose input breaks its schema: a bad email or a password outside 8 to 128 characters at sign-up, a missing field at login, a path id that is not a positive integer (`/users/abc`, `/users/0`), a bad `client_id` or page size. The body lists each field as `errors: [{path, message}]` and never repeats the value you sent.",
+      "Every route whose input breaks its schema: a bad email or a password outside 8 to 128 characters at sign-up, a missing field at login or in a refresh grant (`refresh_token`) or logout (`token`), a path id that is not a positive integer (`/users/abc`, `/users/0`), a bad `client_id` or page size. The body lists each field as `errors: [{path, message}]` and never repeats the value you sent.",
     clientShould:
       "Read `errors`, fix those fields (ideally tell the user which ones) and send again. Repeating the request unchanged will fail the same way.",
     rfc: rfc9110("15.5.21"),

@@ -20,6 +20,15 @@ export const WHOLE_SECONDS = /^\d+$/;
 export const BEARER = "Bearer";
 export const BEARER_INVALID_TOKEN = 'Bearer error="invalid_token"';
 
+/** What the API hands out as a refresh token: `slr_` and 256 random bits in base64url. */
+export const REFRESH_TOKEN = /^slr_[A-Za-z0-9_-]{43}$/;
+
+/** On every answer from `/token` and `/token/revoke`, errors included (RFC 6749 §5.1). */
+export const TOKEN_ANSWER_HEADERS: Record<string, HeaderExpectation> = {
+  "cache-control": "no-store",
+  pragma: "no-cache",
+};
+
 /**
  * An RFC 9457 problem: `application/problem+json`, `status` equal to the HTTP status,
  * the expected `detail`, and a body that validates against the contract's `Problem`.

@@ -5,8 +5,11 @@ import { lesson as databaseOutage } from "./database-outage.ts";
 import { lesson as deleting } from "./deleting.ts";
 import { lesson as duplicateEmail } from "./duplicate-email.ts";
 import { lesson as loggingIn } from "./logging-in.ts";
+import { lesson as loggingOut } from "./logging-out.ts";
 import { lesson as protectedRoute } from "./protected-route.ts";
 import { lesson as rateLimiting } from "./rate-limiting.ts";
+import { lesson as refreshRotation } from "./refresh-rotation.ts";
+import { lesson as replayDetection } from "./replay-detection.ts";
 import { lesson as roles } from "./roles.ts";
 import { lesson as routeMatching } from "./route-matching.ts";
 import { lesson as signingUp } from "./signing-up.ts";
@@ -18,6 +21,9 @@ export const lessons: Lesson[] = [
   badInput,
   loggingIn,
   protectedRoute,
+  refreshRotation,
+  replayDetection,
+  loggingOut,
   routeMatching,
   roles,
   deleting,

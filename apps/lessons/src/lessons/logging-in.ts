@@ -43,9 +43,9 @@ export const lesson: Lesson = {
       },
       capture: { accessToken: "/access_token" },
       explain: {
-        why: 'The credentials are right, so the API answers 200 OK with `access_token`, `token_type: "bearer"` and `expires_in`. OAuth2 defines a successful token response as 200 (RFC 6749 §5.1), and rightly: the token is not a new resource with a URL you could later GET, so 201 would promise something that is not there. `Cache-Control: no-store` tells browsers and proxies never to keep a copy, as OAuth2 requires for any response carrying a token.',
+        why: 'The credentials are right, so the API answers 200 OK with `access_token`, `token_type: "bearer"`, `expires_in` and a `refresh_token` (the refresh-rotation lesson spends it). OAuth2 defines a successful token response as 200 (RFC 6749 §5.1), and rightly: the token is not a new resource with a URL you could later GET, so 201 would promise something that is not there. `Cache-Control: no-store` tells browsers and proxies never to keep a copy, as OAuth2 requires for any response carrying a token.',
         clientShould:
-          "Keep the token in memory (or secure storage) and log in again when it expires.",
+          "Keep the tokens in memory (or secure storage). When the access token expires, spend the refresh token for a new pair rather than asking for the password again.",
       },
       hint: "Look at `Cache-Control` and at `expires_in`. Why would a cached copy of this response be dangerous?",
     },

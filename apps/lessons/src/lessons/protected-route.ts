@@ -83,9 +83,9 @@ export const lesson: Lesson = {
         },
       }),
       explain: {
-        why: 'The token is genuine but its `exp` is in the past, and the API allows no clock leeway. It is still 401 `invalid_token`, but with its own `detail` and an `error_description`, so a client can tell "log in again, this is routine" from "something is wrong with this token".',
+        why: 'The token is genuine but its `exp` is in the past, and the API allows no clock leeway. It is still 401 `invalid_token`, but with its own `detail` and an `error_description`, so a client can tell "get a new token, this is routine" from "something is wrong with this token".',
         clientShould:
-          "Get a new token (log in again) and repeat the request; this is the normal end of a token's life.",
+          "Get a new access token (spend the refresh token at `POST /token`, or log in again) and repeat the request; this is the normal end of a token's life.",
       },
       hint: "Look for `error_description` in `WWW-Authenticate`.",
     },

@@ -181,7 +181,9 @@ export const lesson: Lesson = {
         schema: UserPublic,
       },
       needsAdmin: true,
-      explain: { why: "Changed and returned: 200 with role `user`." },
+      explain: {
+        why: "Changed and returned: 200 with role `user`. A role change also revokes every session the user has open (their refresh-token families), so a session opened while Hugo was an admin can no longer be renewed: its next refresh gets 401 `Refresh token revoked`.",
+      },
       hint: "This is the case that matters most for security: taking rights away.",
     },
     {

@@ -36,7 +36,7 @@ export const lesson: Lesson = {
       id: "body-too-large",
       title: "a body of 70 kb",
       story:
-        "A client sends a sign-up whose JSON body is about 70,000 bytes: the fields padded with spaces, the kind of thing a bug or an attack produces. The API accepts at most 64 KiB (65,536 bytes) on any route, a hundred times the largest valid request.",
+        'A client posts a JSON body of exactly 70,000 bytes to the sign-up route: `{"pad":"…"}`, one field whose string holds 69,990 spaces, and no email or password at all. It is the kind of thing a bug or an attack produces. The API accepts at most 64 KiB (65,536 bytes) on any route, a hundred times the largest valid request.',
       request: { method: "POST", path: "/users/", oversizedJsonBytes: 70000 },
       expect: problem(413, "Request body is larger than 65536 bytes"),
       explain: {
