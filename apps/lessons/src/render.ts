@@ -84,6 +84,7 @@ export const HEADERS_THAT_MATTER = [
   "allow",
   "accept-post",
   "cache-control",
+  "pragma",
   "x-request-id",
 ];
 

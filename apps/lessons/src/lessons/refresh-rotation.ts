@@ -44,7 +44,7 @@ export const lesson: Lesson = {
       },
       capture: { accessToken: "/access_token", refreshToken: "/refresh_token" },
       explain: {
-        why: "A successful password grant: 200 with a pair of tokens. The refresh token is deliberately not a JWT. It is 256 random bits that the API stores only as a SHA-256 hash, and whether it is still good (spent, revoked, expired) is something only the database knows, so a signature would add nothing; the `slr_` prefix lets secret scanners spot a leaked one. `Cache-Control: no-store` is there, and so is `Pragma: no-cache` for old HTTP/1.0 caches (the runner does not show it, but the lesson checks it), because OAuth2 requires both on every answer that carries tokens (RFC 6749 §5.1).",
+        why: "A successful password grant: 200 with a pair of tokens. The refresh token is deliberately not a JWT. It is 256 random bits that the API stores only as a SHA-256 hash, and whether it is still good (spent, revoked, expired) is something only the database knows, so a signature would add nothing; the `slr_` prefix lets secret scanners spot a leaked one. `Cache-Control: no-store` is there, and so is `Pragma: no-cache` for old HTTP/1.0 caches, because OAuth2 requires both on every answer that carries tokens (RFC 6749 §5.1).",
         clientShould:
           "Use the access token for API calls, and keep the refresh token somewhere safer: it is worth a whole session, not 15 minutes.",
       },
