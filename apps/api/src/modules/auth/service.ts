@@ -5,7 +5,7 @@ import {
   looksLikeRefreshToken,
 } from "@statuslab/auth";
 import type { TokenRequest, TokenResponse } from "@statuslab/contracts";
-import type { UserRow } from "@statuslab/db";
+import { ForeignKeyViolationError, type UserRow } from "@statuslab/db";
 import type { Deps } from "../../deps.ts";
 import { CredentialsRejectedError } from "../../http/errors.ts";
 import {
@@ -71,12 +71,18 @@ export async function login(
   }
   await deps.loginThrottle.recordSuccess(email, address);
   const { token, hash } = createRefreshToken();
-  await deps.repo.insertRefreshToken({
-    tokenHash: hash,
-    familyId: crypto.randomUUID(),
-    userId: user.id,
-    expiresAt: Date.now() + deps.config.refreshTokenTtl * 1000,
-  });
+  try {
+    await deps.repo.insertRefreshToken({
+      tokenHash: hash,
+      familyId: crypto.randomUUID(),
+      userId: user.id,
+      expiresAt: Date.now() + deps.config.refreshTokenTtl * 1000,
+    });
+  } catch (error) {
+    // The account was deleted while its password was being checked: there is nobody to log in.
+    if (error instanceof ForeignKeyViolationError) throw new IncorrectCredentialsError();
+    throw error;
+  }
   return tokenPair(deps, user, token);
 }
 

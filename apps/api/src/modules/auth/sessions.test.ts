@@ -181,3 +181,19 @@ describe("sessions end with the account or its role", () => {
     expectProblem(await refresh(api, refreshToken), 401, "Refresh token revoked");
   });
 });
+
+test("an account deleted while its password is checked is refused, not a 500", async () => {
+  const made = await makeApp();
+  const user = await made.api.register("fleeting@example.com");
+  const { verify } = made.deps.hasher;
+  made.deps.hasher.verify = async (password, hash) => {
+    const valid = await verify(password, hash);
+    await made.deps.repo.deleteUser(user.id);
+    return valid;
+  };
+  expectProblem(
+    await made.api.login(user.email, user.password),
+    401,
+    "Incorrect email or password",
+  );
+});
