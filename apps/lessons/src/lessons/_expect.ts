@@ -2,7 +2,7 @@
  * Small builders for the expectations every lesson repeats. They only return data
  * (an `Expectation`), so a lesson still reads as a plain description of a scenario.
  */
-import { Problem } from "@statuslab/contracts";
+import { Problem, TokenResponse } from "@statuslab/contracts";
 import type { Expectation, HeaderExpectation } from "../model.ts";
 
 export const PROBLEM_JSON = "application/problem+json";
@@ -43,5 +43,31 @@ export function problem(
     headers: { "content-type": PROBLEM_JSON, ...extra.headers },
     body: { "/status": status, "/detail": detail, ...extra.body },
     schema: Problem,
+  };
+}
+
+/**
+ * A 200 from `POST /token` as the first lessons check it: a bearer token that must not be
+ * cached. The session lessons check more: see `tokenPair`.
+ */
+export function tokenIssued(): Expectation {
+  return {
+    status: 200,
+    headers: { "cache-control": "no-store", "content-type": JSON_BODY },
+    body: { "/token_type": "bearer" },
+    schema: TokenResponse,
+  };
+}
+
+/**
+ * A 200 from `POST /token` as the session lessons check it, for a log-in and a refresh alike:
+ * both no-cache headers, and a refresh token of the shape the API hands out.
+ */
+export function tokenPair(): Expectation {
+  return {
+    status: 200,
+    headers: { ...TOKEN_ANSWER_HEADERS, "content-type": JSON_BODY },
+    body: { "/token_type": "bearer", "/refresh_token": REFRESH_TOKEN },
+    schema: TokenResponse,
   };
 }

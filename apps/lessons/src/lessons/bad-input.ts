@@ -1,6 +1,6 @@
-import { UserRegistered } from "@statuslab/contracts";
 import type { Lesson } from "../model.ts";
-import { JSON_BODY, problem, USER_LOCATION } from "./_expect.ts";
+import { problem } from "./_expect.ts";
+import { signUp } from "./_steps.ts";
 
 export const lesson: Lesson = {
   id: "bad-input",
@@ -87,26 +87,14 @@ export const lesson: Lesson = {
       },
       hint: "Look for the `Accept-Post` header, and at the request's `Content-Type`.",
     },
-    {
+    signUp("chloe", {
       id: "fixed-and-sent",
       title: "fixed, and sent again",
       story:
         "Chloe sends a proper JSON body with a valid email and a long enough password. None of the four failures above left anything behind, so her address is still free.",
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "chloe-{{run}}@example.com", password: "chloe-password-1" },
-      },
-      expect: {
-        status: 201,
-        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
-        schema: UserRegistered,
-      },
-      explain: {
-        why: "Everything is in order, so the user is created: 201 with `Location`. If any of the rejected requests had created her account, this would have been a 409.",
-      },
+      why: "Everything is in order, so the user is created: 201 with `Location`. If any of the rejected requests had created her account, this would have been a 409.",
       hint: "Had anything been half-created earlier, what status would you see now?",
-    },
+    }),
   ],
   takeaway:
     "400: the request could not be read at all (fix how it is built). 415: it is in the wrong format (look at `Accept-Post`). 422: it was read fine but a field breaks the rules (look at `errors`, which names fields and never echoes values). All three are the client's to fix, and none of them changes anything on the server.",

@@ -1,6 +1,7 @@
-import { HealthStatus, TokenResponse, UserRegistered } from "@statuslab/contracts";
+import { HealthStatus } from "@statuslab/contracts";
 import type { Lesson } from "../model.ts";
-import { JSON_BODY, problem, USER_LOCATION, WHOLE_SECONDS } from "./_expect.ts";
+import { JSON_BODY, problem, tokenIssued, WHOLE_SECONDS } from "./_expect.ts";
+import { logIn, signUp } from "./_steps.ts";
 
 export const lesson: Lesson = {
   id: "database-outage",
@@ -8,24 +9,14 @@ export const lesson: Lesson = {
   intro:
     "Sometimes the fault is on the server's side and it is only temporary. The lesson runner will lock the database the way another busy process would, and you will see the API answer 503 with `Retry-After` instead of crashing, then check that once the lock is gone everything works and nothing was lost.",
   steps: [
-    {
+    signUp("kira", {
       id: "sign-up-before",
       title: "sign up kira before the outage",
       story:
         "Kira signs up while all is well. Her account is what we will look for after the outage.",
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "kira-{{run}}@example.com", password: "kira-password-1" },
-      },
-      expect: {
-        status: 201,
-        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
-        schema: UserRegistered,
-      },
-      explain: { why: "A new user was created and committed: 201 Created with `Location`." },
+      why: "A new user was created and committed: 201 Created with `Location`.",
       hint: "This account exists before the outage begins.",
-    },
+    }),
     {
       id: "sign-up-during",
       title: "sign up leo while the database is locked",
@@ -46,46 +37,22 @@ export const lesson: Lesson = {
       },
       hint: "Note how long the answer took (the API's retry budget) and the `Retry-After` value.",
     },
-    {
+    signUp("leo", {
       id: "sign-up-after",
       title: "the same sign-up, after the outage",
       story:
         "The lock is gone. Leo sends exactly the same sign-up again, as `Retry-After` invited him to.",
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "leo-{{run}}@example.com", password: "leo-password-1" },
-      },
-      expect: {
-        status: 201,
-        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
-        schema: UserRegistered,
-      },
-      explain: {
-        why: "The database accepts writes again, so the user is created: 201. Not a 409: the failed attempt left nothing half-written behind.",
-      },
+      why: "The database accepts writes again, so the user is created: 201. Not a 409: the failed attempt left nothing half-written behind.",
       hint: "If the 503 attempt had created Leo after all, what would this step have answered?",
-    },
-    {
+    }),
+    logIn("kira", {
       id: "earlier-user-logs-in",
       title: "kira still logs in",
       story: "Kira, who signed up before the outage, logs in with her password.",
-      request: {
-        method: "POST",
-        path: "/token",
-        form: { username: "kira-{{run}}@example.com", password: "kira-password-1" },
-      },
-      expect: {
-        status: 200,
-        headers: { "cache-control": "no-store", "content-type": JSON_BODY },
-        body: { "/token_type": "bearer" },
-        schema: TokenResponse,
-      },
-      explain: {
-        why: "Her account was committed before the lock, and the outage did not touch it: 200 with a token. Nothing committed before an outage is lost.",
-      },
+      expect: tokenIssued(),
+      why: "Her account was committed before the lock, and the outage did not touch it: 200 with a token. Nothing committed before an outage is lost.",
       hint: "A plain successful login; its point is that Kira still exists.",
-    },
+    }),
     {
       id: "health",
       title: "the health check",

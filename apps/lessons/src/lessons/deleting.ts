@@ -1,6 +1,6 @@
-import { TokenResponse, UserRegistered } from "@statuslab/contracts";
 import type { Lesson } from "../model.ts";
-import { BEARER_INVALID_TOKEN, JSON_BODY, problem, USER_LOCATION } from "./_expect.ts";
+import { BEARER_INVALID_TOKEN, problem } from "./_expect.ts";
+import { adminLogIn, signUp } from "./_steps.ts";
 
 export const lesson: Lesson = {
   id: "deleting",
@@ -8,24 +8,11 @@ export const lesson: Lesson = {
   intro:
     "Deleting an account should leave nothing usable behind. You will delete one, get the empty 204 answer, and then look for traces: its token, its address and, as the admin, its id.",
   steps: [
-    {
-      id: "sign-up",
-      title: "sign up jonas",
+    signUp("jonas", {
       story: "Jonas signs up, and soon regrets it.",
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "jonas-{{run}}@example.com", password: "jonas-password-1" },
-      },
-      expect: {
-        status: 201,
-        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
-        schema: UserRegistered,
-      },
       capture: { jonasToken: "/token", jonasId: "/user/id" },
-      explain: { why: "A new user was created: 201 Created with `Location`." },
       hint: "Note the id: it will not come back.",
-    },
+    }),
     {
       id: "delete-self",
       title: "jonas deletes himself",
@@ -51,46 +38,21 @@ export const lesson: Lesson = {
       },
       hint: "The signature and expiry are fine. Which check failed?",
     },
-    {
+    signUp("jonas", {
       id: "sign-up-again",
       title: "the address is free again",
       story:
         "Jonas changes his mind and signs up again with the same address. Is it still taken by the deleted account?",
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "jonas-{{run}}@example.com", password: "jonas-password-2" },
-      },
-      expect: {
-        status: 201,
-        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
-        schema: UserRegistered,
-      },
-      explain: {
-        why: "The old row is gone, so the address is free and a new user is created: 201. It gets a new id, never the old one (ids are never reused), so an old link or log line can never point at the new account, and the old token stays dead.",
-      },
+      password: "jonas-password-2",
+      why: "The old row is gone, so the address is free and a new user is created: 201. It gets a new id, never the old one (ids are never reused), so an old link or log line can never point at the new account, and the old token stays dead.",
       hint: "Compare the new `Location` with Jonas's first id.",
-    },
-    {
-      id: "admin-logs-in",
-      title: "the admin logs in",
+    }),
+    adminLogIn({
       story:
         "To check that the old account is really gone, we need someone who may read any user: the admin.",
-      request: {
-        method: "POST",
-        path: "/token",
-        form: { username: "{{adminEmail}}", password: "{{adminPassword}}" },
-      },
-      expect: {
-        status: 200,
-        headers: { "cache-control": "no-store", "content-type": JSON_BODY },
-        schema: TokenResponse,
-      },
-      capture: { adminToken: "/access_token" },
-      needsAdmin: true,
-      explain: { why: "Correct credentials: 200 with a token." },
+      why: "Correct credentials: 200 with a token.",
       hint: "The admin's credentials come from the runner's configuration.",
-    },
+    }),
     {
       id: "admin-reads-deleted",
       title: "the admin looks for the old id",

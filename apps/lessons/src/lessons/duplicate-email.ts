@@ -1,6 +1,6 @@
-import { TokenResponse, UserRegistered } from "@statuslab/contracts";
 import type { Lesson } from "../model.ts";
-import { JSON_BODY, problem, USER_LOCATION } from "./_expect.ts";
+import { problem, tokenIssued } from "./_expect.ts";
+import { logIn, signUp } from "./_steps.ts";
 
 export const lesson: Lesson = {
   id: "duplicate-email",
@@ -8,26 +8,13 @@ export const lesson: Lesson = {
   intro:
     "An email address can belong to one account only. You will sign Bruno up, try to take his address again (once exactly, once in other letter case) and see the API refuse with 409 Conflict, then check that his one account answers to either spelling.",
   steps: [
-    {
+    signUp("bruno", {
       id: "first-sign-up",
-      title: "sign up bruno",
       story:
         "Bruno signs up with `bruno-…@example.com`. This is the account the rest of the lesson will collide with.",
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "bruno-{{run}}@example.com", password: "bruno-password-1" },
-      },
-      expect: {
-        status: 201,
-        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
-        schema: UserRegistered,
-      },
-      explain: {
-        why: "The address is free, so a new user is created: 201 Created with `Location`.",
-      },
+      why: "The address is free, so a new user is created: 201 Created with `Location`.",
       hint: "Nothing new here: note the `Location` so you can compare after the failed attempts.",
-    },
+    }),
     {
       id: "same-email-again",
       title: "same email again",
@@ -64,27 +51,16 @@ export const lesson: Lesson = {
       },
       hint: "The detail is identical to the previous step's. Which part of the address did you change?",
     },
-    {
+    logIn("bruno", {
       id: "log-in-any-case",
       title: "one account, any spelling",
       story:
         "If the address is one address in any letter case, logging in must agree. Bruno logs in with `BRUNO-…@EXAMPLE.COM` and his original password through `POST /token`, the OAuth2 password form (the login lesson covers it in detail).",
-      request: {
-        method: "POST",
-        path: "/token",
-        form: { username: "BRUNO-{{run}}@EXAMPLE.COM", password: "bruno-password-1" },
-      },
-      expect: {
-        status: 200,
-        headers: { "cache-control": "no-store", "content-type": JSON_BODY },
-        body: { "/token_type": "bearer" },
-        schema: TokenResponse,
-      },
-      explain: {
-        why: "The login looks the user up by the same lower-cased key, finds Bruno's one account, checks the password and answers 200 with a token. The two rejected sign-ups changed nothing: his original password still works.",
-      },
+      email: "BRUNO-{{run}}@EXAMPLE.COM",
+      expect: tokenIssued(),
+      why: "The login looks the user up by the same lower-cased key, finds Bruno's one account, checks the password and answers 200 with a token. The two rejected sign-ups changed nothing: his original password still works.",
       hint: "Which password worked: the first one, or one from the rejected attempts?",
-    },
+    }),
   ],
   takeaway:
     '409 Conflict means "valid request, but it clashes with what is already here". Uniqueness belongs in the database (a UNIQUE index on a normalised key), not in a check-then-insert, because only the index is safe when requests race.',

@@ -1,6 +1,6 @@
-import { TokenResponse, UserPublic, UserRegistered } from "@statuslab/contracts";
 import type { Lesson } from "../model.ts";
-import { BEARER, JSON_BODY, problem, USER_LOCATION } from "./_expect.ts";
+import { BEARER, problem, tokenIssued } from "./_expect.ts";
+import { logIn, signUp, whoAmI } from "./_steps.ts";
 
 export const lesson: Lesson = {
   id: "logging-in",
@@ -8,59 +8,29 @@ export const lesson: Lesson = {
   intro:
     "Logging in trades an email and password for a token. You will do it the OAuth2 way (an HTML form to `POST /token`), then fail it twice, with a wrong password and with an address nobody owns, and see why the two failures must look exactly alike.",
   steps: [
-    {
-      id: "sign-up",
-      title: "sign up dana",
+    signUp("dana", {
       story: "Dana needs an account before she can log in to it.",
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "dana-{{run}}@example.com", password: "dana-password-1" },
-      },
-      expect: {
-        status: 201,
-        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
-        schema: UserRegistered,
-      },
-      explain: { why: "A new user was created: 201 Created with `Location`." },
       hint: "Sign-up already returns a token; logging in is how you get a fresh one later.",
-    },
-    {
-      id: "log-in",
+    }),
+    logIn("dana", {
       title: "log in with the password form",
       story:
         "Dana logs in. OAuth2's password flow (RFC 6749 §4.3) sends `username` and `password` as an HTML form, `application/x-www-form-urlencoded`, not JSON; `username` holds her email. This is also what Swagger UI's Authorize button sends.",
-      request: {
-        method: "POST",
-        path: "/token",
-        form: { username: "dana-{{run}}@example.com", password: "dana-password-1" },
-      },
-      expect: {
-        status: 200,
-        headers: { "cache-control": "no-store", "content-type": JSON_BODY },
-        body: { "/token_type": "bearer" },
-        schema: TokenResponse,
-      },
+      expect: tokenIssued(),
       capture: { accessToken: "/access_token" },
-      explain: {
-        why: 'The credentials are right, so the API answers 200 OK with `access_token`, `token_type: "bearer"`, `expires_in` and a `refresh_token` (the refresh-rotation lesson spends it). OAuth2 defines a successful token response as 200 (RFC 6749 §5.1), and rightly: the token is not a new resource with a URL you could later GET, so 201 would promise something that is not there. `Cache-Control: no-store` tells browsers and proxies never to keep a copy, as OAuth2 requires for any response carrying a token.',
-        clientShould:
-          "Keep the tokens in memory (or secure storage). When the access token expires, spend the refresh token for a new pair rather than asking for the password again.",
-      },
+      why: 'The credentials are right, so the API answers 200 OK with `access_token`, `token_type: "bearer"`, `expires_in` and a `refresh_token` (the refresh-rotation lesson spends it). OAuth2 defines a successful token response as 200 (RFC 6749 §5.1), and rightly: the token is not a new resource with a URL you could later GET, so 201 would promise something that is not there. `Cache-Control: no-store` tells browsers and proxies never to keep a copy, as OAuth2 requires for any response carrying a token.',
+      clientShould:
+        "Keep the tokens in memory (or secure storage). When the access token expires, spend the refresh token for a new pair rather than asking for the password again.",
       hint: "Look at `Cache-Control` and at `expires_in`. Why would a cached copy of this response be dangerous?",
-    },
-    {
+    }),
+    whoAmI("accessToken", {
       id: "use-the-token",
       title: "use the new token",
       story:
         "The token from the login works exactly like the one from sign-up: present it and ask who you are.",
-      request: { method: "GET", path: "/users/me", bearer: "accessToken" },
-      expect: { status: 200, headers: { "content-type": JSON_BODY }, schema: UserPublic },
-      explain: {
-        why: "A valid token for an existing user: 200 with Dana's public record.",
-      },
+      why: "A valid token for an existing user: 200 with Dana's public record.",
       hint: "The `Authorization` header carries `Bearer ` followed by the `access_token` from the previous step.",
-    },
+    }),
     {
       id: "wrong-password",
       title: "wrong password",

@@ -1,14 +1,6 @@
-import { TokenResponse, UserPublic, UserRegistered } from "@statuslab/contracts";
 import type { Lesson } from "../model.ts";
-import {
-  BEARER,
-  BEARER_INVALID_TOKEN,
-  JSON_BODY,
-  problem,
-  REFRESH_TOKEN,
-  TOKEN_ANSWER_HEADERS,
-  USER_LOCATION,
-} from "./_expect.ts";
+import { BEARER, BEARER_INVALID_TOKEN, problem, TOKEN_ANSWER_HEADERS } from "./_expect.ts";
+import { logIn, refreshGrant, signUp, whoAmI } from "./_steps.ts";
 
 export const lesson: Lesson = {
   id: "logging-out",
@@ -16,44 +8,16 @@ export const lesson: Lesson = {
   intro:
     "Logging out means revoking the refresh token, so that the session can never be renewed. You will do it the OAuth2 way (RFC 7009, `POST /token/revoke`), see why the answer is an empty 200 even for a token the API has never seen, and meet two mistakes around it: a refresh token sent where an access token belongs, and a refresh grant with no token at all.",
   steps: [
-    {
-      id: "sign-up",
-      title: "sign up oskar",
+    signUp("oskar", {
       story: "Oskar signs up, so that he has an account to log in to and out of.",
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "oskar-{{run}}@example.com", password: "oskar-password-1" },
-      },
-      expect: {
-        status: 201,
-        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
-        schema: UserRegistered,
-      },
-      explain: { why: "A new user was created: 201 Created with `Location`." },
       hint: "Sign-up gives an access token only; the session to log out of starts with the login.",
-    },
-    {
-      id: "log-in",
-      title: "log in",
+    }),
+    logIn("oskar", {
       story: "Oskar logs in; we keep both his access token and his refresh token.",
-      request: {
-        method: "POST",
-        path: "/token",
-        form: { username: "oskar-{{run}}@example.com", password: "oskar-password-1" },
-      },
-      expect: {
-        status: 200,
-        headers: { ...TOKEN_ANSWER_HEADERS, "content-type": JSON_BODY },
-        body: { "/token_type": "bearer", "/refresh_token": REFRESH_TOKEN },
-        schema: TokenResponse,
-      },
       capture: { accessToken: "/access_token", refreshToken: "/refresh_token" },
-      explain: {
-        why: "The credentials are right: 200 with a new pair, which starts a session (a family of refresh tokens).",
-      },
+      why: "The credentials are right: 200 with a new pair, which starts a session (a family of refresh tokens).",
       hint: "Two tokens again; the next step mixes them up on purpose.",
-    },
+    }),
     {
       id: "refresh-token-as-bearer",
       title: "the refresh token sent as an access token",
@@ -89,11 +53,7 @@ export const lesson: Lesson = {
       title: "refresh with the revoked token",
       story:
         "A second tab of Oskar's app, which did not notice the logout, tries to renew the session with the refresh token it holds.",
-      request: {
-        method: "POST",
-        path: "/token",
-        form: { grant_type: "refresh_token", refresh_token: "{{refreshToken}}" },
-      },
+      request: refreshGrant("refreshToken"),
       expect: problem(401, "Refresh token revoked", {
         headers: { "www-authenticate": BEARER, ...TOKEN_ANSWER_HEADERS },
       }),
@@ -103,20 +63,15 @@ export const lesson: Lesson = {
       },
       hint: "Compare the `detail` with the replay lesson's: both are 401, but only one of them ended the session.",
     },
-    {
+    whoAmI("accessToken", {
       id: "access-token-after-logout",
       title: "the access token after logging out",
       story:
         "Oskar's access token from the login has not expired yet. The app should have thrown it away at logout, but what if someone still holds a copy?",
-      request: { method: "GET", path: "/users/me", bearer: "accessToken" },
-      expect: { status: 200, headers: { "content-type": JSON_BODY }, schema: UserPublic },
-      explain: {
-        why: "Still 200. An access token is checked by its signature and expiry only, and the token itself is never looked up, so there is nothing on the server to revoke; logging out ends the session (no more refreshes), while access tokens already handed out keep working until they expire, 15 minutes at most. That is why they are short-lived.",
-        clientShould:
-          "Delete the access token when logging out; the server cannot do that for you.",
-      },
+      why: "Still 200. An access token is checked by its signature and expiry only, and the token itself is never looked up, so there is nothing on the server to revoke; logging out ends the session (no more refreshes), while access tokens already handed out keep working until they expire, 15 minutes at most. That is why they are short-lived.",
+      clientShould: "Delete the access token when logging out; the server cannot do that for you.",
       hint: "What would it take for the server to refuse this token now, and what would that cost on every request?",
-    },
+    }),
     {
       id: "revoke-unknown-token",
       title: "revoke a token nobody issued",

@@ -1,6 +1,7 @@
-import { UserPublic, UserRegistered } from "@statuslab/contracts";
+import { UserPublic } from "@statuslab/contracts";
 import type { Lesson } from "../model.ts";
-import { BEARER, BEARER_INVALID_TOKEN, JSON_BODY, problem, USER_LOCATION } from "./_expect.ts";
+import { BEARER, BEARER_INVALID_TOKEN, JSON_BODY, problem } from "./_expect.ts";
+import { signUp, whoAmI } from "./_steps.ts";
 
 export const lesson: Lesson = {
   id: "protected-route",
@@ -8,35 +9,18 @@ export const lesson: Lesson = {
   intro:
     "`GET /users/me` only answers people who prove who they are. You will call it with a good token, with none, with garbage, with an expired one and with the token of a user who no longer exists. Every failure is a 401, and the `detail` and `WWW-Authenticate` header tell you which one it was and what to do.",
   steps: [
-    {
-      id: "sign-up",
-      title: "sign up emil",
+    signUp("emil", {
       story: "Emil signs up; we keep his token and his id for the rest of the lesson.",
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "emil-{{run}}@example.com", password: "emil-password-1" },
-      },
-      expect: {
-        status: 201,
-        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
-        schema: UserRegistered,
-      },
       capture: { token: "/token", emilId: "/user/id" },
-      explain: { why: "A new user was created: 201 Created with `Location`." },
       hint: "`token` and `user.id` are captured for the next steps.",
-    },
-    {
+    }),
+    whoAmI("token", {
       id: "with-token",
       title: "with a valid token",
       story: "First the happy path: Emil sends `Authorization: Bearer <his token>`.",
-      request: { method: "GET", path: "/users/me", bearer: "token" },
-      expect: { status: 200, headers: { "content-type": JSON_BODY }, schema: UserPublic },
-      explain: {
-        why: "The signature checks out, the token has not expired, and its user exists: 200 with Emil's record.",
-      },
+      why: "The signature checks out, the token has not expired, and its user exists: 200 with Emil's record.",
       hint: "This is the baseline; every following step changes one thing about the `Authorization` header.",
-    },
+    }),
     {
       id: "no-header",
       title: "no authorization header",
@@ -105,25 +89,14 @@ export const lesson: Lesson = {
       },
       hint: "Only the first word of the header changed since the first 200.",
     },
-    {
+    signUp("finn", {
       id: "throwaway-sign-up",
       title: "sign up a throwaway user",
       story:
         "For the last case we need a token whose user is gone. Emil creates a throwaway account, Finn, and keeps its token and id.",
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "finn-{{run}}@example.com", password: "finn-password-1" },
-      },
-      expect: {
-        status: 201,
-        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
-        schema: UserRegistered,
-      },
       capture: { finnToken: "/token", finnId: "/user/id" },
-      explain: { why: "A new user was created: 201 Created with `Location`." },
       hint: "A second user, with its own token.",
-    },
+    }),
     {
       id: "delete-self",
       title: "the throwaway deletes itself",

@@ -1,13 +1,6 @@
-import { TokenResponse, UserPublic, UserRegistered } from "@statuslab/contracts";
 import type { Lesson } from "../model.ts";
-import {
-  BEARER,
-  JSON_BODY,
-  problem,
-  REFRESH_TOKEN,
-  TOKEN_ANSWER_HEADERS,
-  USER_LOCATION,
-} from "./_expect.ts";
+import { BEARER, problem, TOKEN_ANSWER_HEADERS } from "./_expect.ts";
+import { logIn, refresh, refreshGrant, signUp, whoAmI } from "./_steps.ts";
 
 export const lesson: Lesson = {
   id: "replay-detection",
@@ -15,78 +8,33 @@ export const lesson: Lesson = {
   intro:
     "Because every refresh token works only once, a stolen copy gives itself away the moment two parties use it. You will replay a spent refresh token, watch the API end the whole session for it (the thief's tokens and the owner's alike), see what survives a little longer (the access tokens already handed out), and start over with a fresh login.",
   steps: [
-    {
-      id: "sign-up",
-      title: "sign up nora",
+    signUp("nora", {
       story: "Nora signs up, so that she has an account to log in to.",
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "nora-{{run}}@example.com", password: "nora-password-1" },
-      },
-      expect: {
-        status: 201,
-        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
-        schema: UserRegistered,
-      },
-      explain: { why: "A new user was created: 201 Created with `Location`." },
       hint: "Sign-up gives no refresh token; the session begins with the next step.",
-    },
-    {
-      id: "log-in",
-      title: "log in",
+    }),
+    logIn("nora", {
       story:
         "Nora logs in. We keep the refresh token from the answer: it is the one that will be stolen.",
-      request: {
-        method: "POST",
-        path: "/token",
-        form: { username: "nora-{{run}}@example.com", password: "nora-password-1" },
-      },
-      expect: {
-        status: 200,
-        headers: { ...TOKEN_ANSWER_HEADERS, "content-type": JSON_BODY },
-        body: { "/token_type": "bearer", "/refresh_token": REFRESH_TOKEN },
-        schema: TokenResponse,
-      },
       capture: { firstRefreshToken: "/refresh_token" },
-      explain: {
-        why: "The credentials are right: 200 with an access token and a refresh token, which starts a new family of refresh tokens for this login.",
-      },
+      why: "The credentials are right: 200 with an access token and a refresh token, which starts a new family of refresh tokens for this login.",
       hint: "Remember the first and last characters of `refresh_token`; it comes back twice in this lesson.",
-    },
-    {
+    }),
+    refresh("firstRefreshToken", {
       id: "refresh",
       title: "nora's app refreshes",
       story:
         "Nora's app refreshes as usual: it spends the first refresh token and now holds a second one, plus a fresh access token. What nobody knows yet: an attacker copied that first refresh token before it was spent (from a log file, a synced backup, a malicious browser extension).",
-      request: {
-        method: "POST",
-        path: "/token",
-        form: { grant_type: "refresh_token", refresh_token: "{{firstRefreshToken}}" },
-      },
-      expect: {
-        status: 200,
-        headers: { ...TOKEN_ANSWER_HEADERS, "content-type": JSON_BODY },
-        body: { "/token_type": "bearer", "/refresh_token": REFRESH_TOKEN },
-        schema: TokenResponse,
-      },
       capture: { accessToken: "/access_token", secondRefreshToken: "/refresh_token" },
-      explain: {
-        why: "An ordinary rotation: 200 with a new pair, and the first refresh token is spent.",
-        clientShould: "Replace both tokens with the new ones, as always.",
-      },
+      why: "An ordinary rotation: 200 with a new pair, and the first refresh token is spent.",
+      clientShould: "Replace both tokens with the new ones, as always.",
       hint: "So far this is the previous lesson. The copy the attacker holds is of a token that is now spent.",
-    },
+    }),
     {
       id: "replay-the-spent-token",
       title: "the attacker replays the spent token",
       story:
         "The attacker now presents the copied first refresh token, hoping for a session of their own. The API sees only the token, never who sends it: for all it knows, this could just as well be Nora's app, with the attacker having refreshed first.",
-      request: {
-        method: "POST",
-        path: "/token",
-        form: { grant_type: "refresh_token", refresh_token: "{{firstRefreshToken}}" },
-      },
+      request: refreshGrant("firstRefreshToken"),
       expect: problem(
         401,
         "Refresh token already used: every session of that login has been ended",
@@ -104,11 +52,7 @@ export const lesson: Lesson = {
       title: "nora's newest refresh token",
       story:
         "Nora's app knows nothing about the attack. When its access token runs out, it refreshes with the second refresh token, the newest one, which it never shared with anyone.",
-      request: {
-        method: "POST",
-        path: "/token",
-        form: { grant_type: "refresh_token", refresh_token: "{{secondRefreshToken}}" },
-      },
+      request: refreshGrant("secondRefreshToken"),
       expect: problem(401, "Refresh token revoked", {
         headers: { "www-authenticate": BEARER, ...TOKEN_ANSWER_HEADERS },
       }),
@@ -119,40 +63,23 @@ export const lesson: Lesson = {
       },
       hint: "This token was never replayed. Why is it refused anyway?",
     },
-    {
+    whoAmI("accessToken", {
       id: "access-token-still-works",
       title: "the access token from the refresh",
       story:
         "The access token that Nora's app got from its refresh, before the replay, has not expired yet. Does it still open `GET /users/me`?",
-      request: { method: "GET", path: "/users/me", bearer: "accessToken" },
-      expect: { status: 200, headers: { "content-type": JSON_BODY }, schema: UserPublic },
-      explain: {
-        why: "Yes: 200. Access tokens are stateless JWTs, checked by their signature and expiry alone, with no lookup of the token (the API still reads the user on every request, which is why deleting a user ends access at once). No lookup means nothing to revoke, so ending a session cannot reach the access tokens already handed out. That is the trade-off: access tokens are cheap to check but impossible to recall, so they are kept short-lived (15 minutes, `ACCESS_TOKEN_TTL`), which bounds what a stolen one is worth; everything longer-lived, the refresh tokens, lives in the database and can be revoked.",
-        clientShould:
-          "Once a refresh has failed, stop using the access token too, even though it still works for a while: the session it belonged to is over.",
-      },
+      why: "Yes: 200. Access tokens are stateless JWTs, checked by their signature and expiry alone, with no lookup of the token (the API still reads the user on every request, which is why deleting a user ends access at once). No lookup means nothing to revoke, so ending a session cannot reach the access tokens already handed out. That is the trade-off: access tokens are cheap to check but impossible to recall, so they are kept short-lived (15 minutes, `ACCESS_TOKEN_TTL`), which bounds what a stolen one is worth; everything longer-lived, the refresh tokens, lives in the database and can be revoked.",
+      clientShould:
+        "Once a refresh has failed, stop using the access token too, even though it still works for a while: the session it belonged to is over.",
       hint: "Which of Nora's tokens does the API look up in its database, and which does it only verify?",
-    },
-    {
+    }),
+    logIn("nora", {
       id: "log-in-again",
       title: "log in again",
       story: "Nora's app sends her to the login screen, and she logs in with her password.",
-      request: {
-        method: "POST",
-        path: "/token",
-        form: { username: "nora-{{run}}@example.com", password: "nora-password-1" },
-      },
-      expect: {
-        status: 200,
-        headers: { ...TOKEN_ANSWER_HEADERS, "content-type": JSON_BODY },
-        body: { "/token_type": "bearer", "/refresh_token": REFRESH_TOKEN },
-        schema: TokenResponse,
-      },
-      explain: {
-        why: "The password still works, so 200 with a new pair that starts a new family, with nothing in common with the revoked one. Only the password can start a family, so the attacker, who has only dead refresh tokens, cannot follow.",
-      },
+      why: "The password still works, so 200 with a new pair that starts a new family, with nothing in common with the revoked one. Only the password can start a family, so the attacker, who has only dead refresh tokens, cannot follow.",
       hint: "A replay ends one login's family, not the account: other logins (another device of Nora's) keep theirs.",
-    },
+    }),
   ],
   takeaway:
     "Presenting a spent refresh token answers 401 and ends that login's whole family of refresh tokens, the newest included, because the API cannot tell the thief from the owner; there is no grace period. Access tokens already handed out keep working until they expire, which is why they are short-lived. Logging in again starts a fresh session.",

@@ -1,6 +1,7 @@
-import { TokenResponse, UserPublic, UserRegistered, UsersPublic } from "@statuslab/contracts";
+import { UserPublic, UsersPublic } from "@statuslab/contracts";
 import type { Lesson } from "../model.ts";
-import { JSON_BODY, problem, USER_LOCATION } from "./_expect.ts";
+import { JSON_BODY, problem } from "./_expect.ts";
+import { adminLogIn, signUp } from "./_steps.ts";
 
 export const lesson: Lesson = {
   id: "roles",
@@ -8,43 +9,21 @@ export const lesson: Lesson = {
   intro:
     'Being logged in is not the same as being allowed. Two ordinary users will try to read, delete and list each other, then the admin steps in and promotes one of them. You will see 403 where the answer is "you may not", 404 where even that would say too much, and a role change that takes effect on the very next request.',
   steps: [
-    {
+    signUp("hugo", {
       id: "sign-up-hugo",
-      title: "sign up hugo",
       story: "Hugo signs up. He is an ordinary user, like everyone who signs up.",
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "hugo-{{run}}@example.com", password: "hugo-password-1" },
-      },
-      expect: {
-        status: 201,
-        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
-        body: { "/user/role": "user" },
-        schema: UserRegistered,
-      },
+      body: { "/user/role": "user" },
       capture: { hugoToken: "/token", hugoId: "/user/id" },
-      explain: { why: "A new user was created: 201 Created with `Location`, role `user`." },
+      why: "A new user was created: 201 Created with `Location`, role `user`.",
       hint: "`user.role` is `user`: nobody can sign up as an admin.",
-    },
-    {
+    }),
+    signUp("iris", {
       id: "sign-up-iris",
-      title: "sign up iris",
       story: "Iris signs up too. Hugo is going to be curious about her.",
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "iris-{{run}}@example.com", password: "iris-password-1" },
-      },
-      expect: {
-        status: 201,
-        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
-        schema: UserRegistered,
-      },
       capture: { irisToken: "/token", irisId: "/user/id" },
-      explain: { why: "Another new user: 201 Created." },
+      why: "Another new user: 201 Created.",
       hint: "Keep an eye on Iris's id: Hugo is about to use it.",
-    },
+    }),
     {
       id: "read-someone-else",
       title: "hugo reads iris",
@@ -82,28 +61,12 @@ export const lesson: Lesson = {
       },
       hint: "Compare with the 401s of the protected-route lesson: Hugo's token is fine here.",
     },
-    {
-      id: "admin-logs-in",
-      title: "the admin logs in",
+    adminLogIn({
       story:
         "The admin account is configured by the operator (`ADMIN_EMAIL`, `ADMIN_PASSWORD`); the lesson runner fills them in. The admin logs in like anyone else, through `POST /token`.",
-      request: {
-        method: "POST",
-        path: "/token",
-        form: { username: "{{adminEmail}}", password: "{{adminPassword}}" },
-      },
-      expect: {
-        status: 200,
-        headers: { "cache-control": "no-store", "content-type": JSON_BODY },
-        schema: TokenResponse,
-      },
-      capture: { adminToken: "/access_token" },
-      needsAdmin: true,
-      explain: {
-        why: 'Correct credentials: 200 with a token. The token looks like any other; it does not say "admin" anywhere. The role lives in the database.',
-      },
+      why: 'Correct credentials: 200 with a token. The token looks like any other; it does not say "admin" anywhere. The role lives in the database.',
       hint: "Decode the token's middle part (base64url) if you like: `sub`, `iat`, `exp`, `type`, and no role.",
-    },
+    }),
     {
       id: "admin-reads-iris",
       title: "the admin reads iris",

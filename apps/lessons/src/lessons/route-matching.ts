@@ -1,6 +1,6 @@
-import { UserPublic, UserRegistered } from "@statuslab/contracts";
 import type { Lesson } from "../model.ts";
-import { BEARER, JSON_BODY, problem, USER_LOCATION } from "./_expect.ts";
+import { BEARER, problem } from "./_expect.ts";
+import { signUp, whoAmI } from "./_steps.ts";
 
 export const lesson: Lesson = {
   id: "route-matching",
@@ -8,36 +8,19 @@ export const lesson: Lesson = {
   intro:
     "`/users/me` and `/users/{id}` look alike to a router. You will see that `me` is never mistaken for an id here, what happens when something that is not an id lands on `/users/{id}` (422), and that the API asks who you are before it looks at the id.",
   steps: [
-    {
-      id: "sign-up",
-      title: "sign up gina",
+    signUp("gina", {
       story: "Gina signs up so that she has a token to try the routes with.",
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "gina-{{run}}@example.com", password: "gina-password-1" },
-      },
-      expect: {
-        status: 201,
-        headers: { location: USER_LOCATION, "content-type": JSON_BODY },
-        schema: UserRegistered,
-      },
       capture: { token: "/token" },
-      explain: { why: "A new user was created: 201 Created with `Location`." },
       hint: "Only the token is needed in this lesson.",
-    },
-    {
+    }),
+    whoAmI("token", {
       id: "users-me",
       title: "users/me is not an id",
       story:
         "In the seed's FastAPI app, routes were tried top to bottom: had `/{user_id}` been declared before `/me`, FastAPI would have tried to read `me` as a user id and failed. Here Gina calls `GET /users/me` on a router where `/users/:id` is registered in the same module.",
-      request: { method: "GET", path: "/users/me", bearer: "token" },
-      expect: { status: 200, headers: { "content-type": JSON_BODY }, schema: UserPublic },
-      explain: {
-        why: 'Elysia\'s router is a tree in which a static segment always beats a parameter, whatever order the routes were declared in. So `/users/me` reaches the "who am I" handler and answers 200, and so does `/users/limited`; only a segment that matches no static route falls through to `/users/{id}`.',
-      },
+      why: 'Elysia\'s router is a tree in which a static segment always beats a parameter, whatever order the routes were declared in. So `/users/me` reaches the "who am I" handler and answers 200, and so does `/users/limited`; only a segment that matches no static route falls through to `/users/{id}`.',
       hint: "The same token and the same answer as in the signing-up lesson; the point is what did not happen.",
-    },
+    }),
     {
       id: "id-not-a-number",
       title: "an id that is not a number",

@@ -1,0 +1,186 @@
+/**
+ * Builders for the steps many lessons take on the way to their point: signing someone up,
+ * logging in, asking `GET /users/me`, refreshing, the admin logging in. Each returns a plain
+ * `Step`. The request and the expectation are the same wherever the step appears, so they are
+ * written here once; the words (story, why, hint) and what is captured belong to the lesson
+ * and are always passed in. A step that differs in anything else is written out in its lesson.
+ */
+import { TokenResponse, UserPublic, UserRegistered } from "@statuslab/contracts";
+import type { Expectation, RequestSpec, Step } from "../model.ts";
+import { JSON_BODY, tokenPair, USER_LOCATION } from "./_expect.ts";
+
+/** What the learner reads around a step's request. */
+interface Words {
+  story: string;
+  why: string;
+  clientShould?: string;
+  hint: string;
+}
+
+/** Variable name → `/json/pointer` into the body, as in `Step.capture`. */
+type Capture = Record<string, string>;
+
+function explain(why: string, clientShould: string | undefined): Step["explain"] {
+  return clientShould === undefined ? { why } : { why, clientShould };
+}
+
+/** The account of `who` in a lesson: an address unique to the run. */
+const emailOf = (who: string) => `${who}-{{run}}@example.com`;
+
+/** The password `who` signs up with, unless the lesson says otherwise. */
+const passwordOf = (who: string) => `${who}-password-1`;
+
+const NEW_USER = "A new user was created: 201 Created with `Location`.";
+
+export interface SignUpOptions extends Omit<Words, "why"> {
+  /** Default `sign-up`. */
+  id?: string;
+  /** Default `sign up <who>`. */
+  title?: string;
+  /** Default `<who>-password-1`. */
+  password?: string;
+  /** Checked in the body besides the schema, e.g. `{ "/user/role": "user" }`. */
+  body?: Record<string, unknown>;
+  /** E.g. `{ token: "/token", emilId: "/user/id" }`. */
+  capture?: Capture;
+  /** Default: "A new user was created: 201 Created with `Location`." */
+  why?: string;
+}
+
+/**
+ * `who` signs up: `POST /users/` with `<who>-{{run}}@example.com` as JSON, answered 201 with
+ * `Location` and a `UserRegistered` body.
+ */
+export function signUp(who: string, options: SignUpOptions): Step {
+  const { body, capture } = options;
+  return {
+    id: options.id ?? "sign-up",
+    title: options.title ?? `sign up ${who}`,
+    story: options.story,
+    request: {
+      method: "POST",
+      path: "/users/",
+      json: { email: emailOf(who), password: options.password ?? passwordOf(who) },
+    },
+    expect: {
+      status: 201,
+      headers: { location: USER_LOCATION, "content-type": JSON_BODY },
+      ...(body && { body }),
+      schema: UserRegistered,
+    },
+    ...(capture && { capture }),
+    explain: explain(options.why ?? NEW_USER, options.clientShould),
+    hint: options.hint,
+  };
+}
+
+export interface LogInOptions extends Words {
+  /** Default `log-in`. */
+  id?: string;
+  /** Default `log in`. */
+  title?: string;
+  /** Default `<who>-{{run}}@example.com`; another spelling of it, say. */
+  email?: string;
+  /** Default `tokenPair()`, as the session lessons check it; the first lessons use `tokenIssued()`. */
+  expect?: Expectation;
+  capture?: Capture;
+}
+
+/**
+ * `who` logs in with the password they signed up with: `POST /token` with the OAuth2
+ * password form, answered 200 with tokens.
+ */
+export function logIn(who: string, options: LogInOptions): Step {
+  const { capture } = options;
+  return {
+    id: options.id ?? "log-in",
+    title: options.title ?? "log in",
+    story: options.story,
+    request: {
+      method: "POST",
+      path: "/token",
+      form: { username: options.email ?? emailOf(who), password: passwordOf(who) },
+    },
+    expect: options.expect ?? tokenPair(),
+    ...(capture && { capture }),
+    explain: explain(options.why, options.clientShould),
+    hint: options.hint,
+  };
+}
+
+/**
+ * The admin logs in with the operator's `ADMIN_EMAIL`/`ADMIN_PASSWORD` and keeps the access
+ * token as `adminToken`. Needs the admin, like every step that uses the token.
+ */
+export function adminLogIn(options: Words): Step {
+  return {
+    id: "admin-logs-in",
+    title: "the admin logs in",
+    story: options.story,
+    request: {
+      method: "POST",
+      path: "/token",
+      form: { username: "{{adminEmail}}", password: "{{adminPassword}}" },
+    },
+    expect: {
+      status: 200,
+      headers: { "cache-control": "no-store", "content-type": JSON_BODY },
+      schema: TokenResponse,
+    },
+    capture: { adminToken: "/access_token" },
+    needsAdmin: true,
+    explain: explain(options.why, options.clientShould),
+    hint: options.hint,
+  };
+}
+
+export interface WhoAmIOptions extends Words {
+  id: string;
+  title: string;
+}
+
+/** `GET /users/me` with the access token in variable `bearer`, answered 200 with a `UserPublic`. */
+export function whoAmI(bearer: string, options: WhoAmIOptions): Step {
+  return {
+    id: options.id,
+    title: options.title,
+    story: options.story,
+    request: { method: "GET", path: "/users/me", bearer },
+    expect: { status: 200, headers: { "content-type": JSON_BODY }, schema: UserPublic },
+    explain: explain(options.why, options.clientShould),
+    hint: options.hint,
+  };
+}
+
+/**
+ * The OAuth2 refresh grant (RFC 6749 §6): `POST /token` with the refresh token held in
+ * variable `refreshToken`. Only the request, for steps whose answer is a refusal.
+ */
+export function refreshGrant(refreshToken: string): RequestSpec {
+  return {
+    method: "POST",
+    path: "/token",
+    form: { grant_type: "refresh_token", refresh_token: `{{${refreshToken}}}` },
+  };
+}
+
+export interface RefreshOptions extends Words {
+  id: string;
+  title: string;
+  capture?: Capture;
+}
+
+/** A refresh that works: `refreshGrant(refreshToken)`, answered 200 with a new pair. */
+export function refresh(refreshToken: string, options: RefreshOptions): Step {
+  const { capture } = options;
+  return {
+    id: options.id,
+    title: options.title,
+    story: options.story,
+    request: refreshGrant(refreshToken),
+    expect: tokenPair(),
+    ...(capture && { capture }),
+    explain: explain(options.why, options.clientShould),
+    hint: options.hint,
+  };
+}
