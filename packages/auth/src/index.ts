@@ -9,6 +9,7 @@ export {
 export {
   type AccessTokenClaims,
   createJwtService,
+  DEFAULT_VERIFIED_TOKEN_CACHE_SIZE,
   type JwtService,
   type JwtServiceOptions,
   MAX_TOKEN_LENGTH,
@@ -16,7 +17,9 @@ export {
 } from "./jwt.ts";
 export {
   createPasswordHasher,
+  defaultHashingNiceIncrement,
   type PasswordHasher,
   type PasswordHasherOptions,
 } from "./passwords.ts";
 export { createRefreshToken, hashRefreshToken, looksLikeRefreshToken } from "./refresh-token.ts";
+export { createTokenCache, type TokenCache } from "./token-cache.ts";

@@ -293,3 +293,185 @@ describe("properties", () => {
     );
   });
 });
+
+describe("the synchronous verifier matches jose on edge cases", () => {
+  const handBuilt = (header: string, payload: string, key = SECRET) => {
+    const input = `${b64url(header)}.${b64url(payload)}`;
+    return `${input}.${createHmac("sha256", key).update(input).digest("base64url")}`;
+  };
+
+  test("another HS256 header (a kid, no typ) is accepted", async () => {
+    const token = await new SignJWT(valid)
+      .setProtectedHeader({ alg: "HS256", kid: "k1" })
+      .sign(KEY);
+    expect(await service().verify(token)).toEqual(valid);
+  });
+
+  const refused: Array<[string, () => string | Promise<string>, new () => AuthError]> = [
+    [
+      "a crit header (an extension we do not understand)",
+      () => handBuilt('{"alg":"HS256","crit":["x-ours"],"x-ours":1}', JSON.stringify(valid)),
+      InvalidTokenError,
+    ],
+    [
+      "a header that is an array",
+      () => handBuilt('["HS256"]', JSON.stringify(valid)),
+      InvalidTokenError,
+    ],
+    ["a payload that is an array", () => handBuilt('{"alg":"HS256"}', "[1]"), InvalidTokenError],
+    ["a payload that is not JSON", () => handBuilt('{"alg":"HS256"}', "{"), InvalidTokenError],
+    [
+      "a payload that is not UTF-8",
+      () => {
+        const input = `${b64url('{"alg":"HS256"}')}.${Buffer.from([0x7b, 0xff, 0x7d]).toString("base64url")}`;
+        return `${input}.${createHmac("sha256", SECRET).update(input).digest("base64url")}`;
+      },
+      InvalidTokenError,
+    ],
+    [
+      "exp written as 1e999 (Infinity: a token that would never expire)",
+      () =>
+        handBuilt('{"alg":"HS256"}', `{"sub":"alice","iat":${NOW},"exp":1e999,"type":"access"}`),
+      InvalidTokenError,
+    ],
+    ["nbf in the future", () => forge({ ...valid, nbf: NOW + 1 }), InvalidTokenError],
+    ["nbf not a number", () => forge({ ...valid, nbf: "now" }), InvalidTokenError],
+    ["iat not a number", () => forge({ ...valid, iat: "yesterday" }), InvalidTokenError],
+    [
+      "the same signature spelled differently (spare bits of the last character set)",
+      async () => {
+        const token = await service().sign("alice");
+        const last = token.at(-1) ?? "A";
+        const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        // 32 bytes are 43 characters; the last one carries 4 data bits and 2 unused ones.
+        const sibling = alphabet[alphabet.indexOf(last) ^ 1] ?? last;
+        expect(Buffer.from(token.slice(-43), "base64url")).toEqual(
+          Buffer.from(token.slice(-43, -1) + sibling, "base64url"),
+        );
+        return token.slice(0, -1) + sibling;
+      },
+      InvalidTokenError,
+    ],
+    ["a padded signature", async () => `${await service().sign("alice")}=`, InvalidTokenError],
+    [
+      "a signature character swapped for one with the same low byte (U+0141 for A)",
+      async () => {
+        const token = await service().sign("alice");
+        const i = token.length - 10;
+        return `${token.slice(0, i)}${String.fromCharCode(token.charCodeAt(i) + 256)}${token.slice(i + 1)}`;
+      },
+      InvalidTokenError,
+    ],
+  ];
+
+  test.each(refused)("%s is refused", async (_, makeToken, expected) => {
+    const error = await rejection(service().verify(await makeToken()));
+    expect(error).toBeInstanceOf(expected);
+    expect(error.name).toBe(expected.name);
+  });
+
+  test("nbf in the past is fine", async () => {
+    const token = await forge({ ...valid, nbf: NOW });
+    expect((await service().verify(token)).sub).toBe("alice@example.com");
+  });
+
+  test("verifySync answers as verify does, without a promise", async () => {
+    const jwt = service();
+    const token = await jwt.sign("alice");
+    expect(jwt.verifySync(token)).toEqual(await jwt.verify(token));
+    expect(() => jwt.verifySync("not.a.jwt")).toThrow(InvalidTokenError);
+  });
+});
+
+describe("the verified-token cache", () => {
+  test("a token verified once is served from the cache, with the same frozen claims", async () => {
+    const jwt = service();
+    const token = await jwt.sign("alice");
+    const first = await jwt.verify(token);
+    expect(jwt.cachedTokens()).toBe(1);
+    const second = await jwt.verify(token);
+    expect(second).toBe(first);
+    expect(Object.isFrozen(second)).toBe(true);
+    expect(jwt.cachedTokens()).toBe(1);
+  });
+
+  test("expiry is honoured for a cached token: expired exactly at exp", async () => {
+    let now = NOW;
+    const jwt = createJwtService({ secret: SECRET, accessTokenTtl: TTL, now: () => now });
+    const token = await jwt.sign("alice");
+    expect((await jwt.verify(token)).sub).toBe("alice");
+    now = NOW + TTL - 1;
+    expect((await jwt.verify(token)).sub).toBe("alice");
+    now = NOW + TTL;
+    expect(await rejection(jwt.verify(token))).toBeInstanceOf(TokenExpiredError);
+    expect(jwt.cachedTokens()).toBe(0);
+  });
+
+  test("a tampered copy of a cached token is not served from the cache", async () => {
+    const jwt = service();
+    const token = await jwt.sign("alice");
+    await jwt.verify(token);
+    const [header, payload, signature] = token.split(".") as [string, string, string];
+    const tampered = [
+      `${header}.${b64url(JSON.stringify({ ...json(payload), sub: "admin" }))}.${signature}`,
+      `${header}.${payload}.${signature.slice(0, -2)}${signature.at(-2) === "A" ? "B" : "A"}${signature.at(-1)}`,
+      `${header}.${payload}.${signature}x`,
+      ` ${token}`,
+      `${token.slice(0, -1)}`,
+    ];
+    for (const copy of tampered) {
+      expect(await rejection(jwt.verify(copy))).toBeInstanceOf(InvalidTokenError);
+    }
+    expect(jwt.cachedTokens()).toBe(1);
+  });
+
+  test("only successes are cached: forged, expired and refresh tokens never are", async () => {
+    const jwt = service();
+    const tokens = [
+      "not.a.jwt",
+      await service("x".repeat(32)).sign("alice"),
+      await jwt.sign("alice", { now: NOW - TTL - 1 }),
+      await jwt.sign("alice", { type: "refresh" }),
+    ];
+    for (const token of tokens) {
+      for (let i = 0; i < 2; i++) await rejection(jwt.verify(token));
+    }
+    expect(jwt.cachedTokens()).toBe(0);
+  });
+
+  test("bounded: past its size the least recently used token is dropped and simply re-verified", async () => {
+    const jwt = createJwtService({
+      secret: SECRET,
+      accessTokenTtl: TTL,
+      now: () => NOW,
+      verifiedTokenCacheSize: 3,
+    });
+    const tokens = await Promise.all(["a", "b", "c", "d", "e"].map((sub) => jwt.sign(sub)));
+    for (const token of tokens) await jwt.verify(token);
+    expect(jwt.cachedTokens()).toBe(3);
+    expect((await jwt.verify(tokens[0] as string)).sub).toBe("a");
+    expect(jwt.cachedTokens()).toBe(3);
+  });
+
+  test("size 0 turns the cache off; verification is unchanged", async () => {
+    const jwt = createJwtService({
+      secret: SECRET,
+      accessTokenTtl: TTL,
+      now: () => NOW,
+      verifiedTokenCacheSize: 0,
+    });
+    const token = await jwt.sign("alice");
+    expect((await jwt.verify(token)).sub).toBe("alice");
+    expect((await jwt.verify(token)).sub).toBe("alice");
+    expect(jwt.cachedTokens()).toBe(0);
+  });
+
+  test("another service (another secret) has its own cache", async () => {
+    const jwt = service();
+    const token = await jwt.sign("alice");
+    await jwt.verify(token);
+    expect(await rejection(service("y".repeat(32)).verify(token))).toBeInstanceOf(
+      InvalidTokenError,
+    );
+  });
+});

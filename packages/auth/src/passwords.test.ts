@@ -1,5 +1,6 @@
 import { describe, expect, spyOn, test } from "bun:test";
-import { createPasswordHasher } from "./passwords.ts";
+import { join } from "node:path";
+import { createPasswordHasher, defaultHashingNiceIncrement } from "./passwords.ts";
 
 // argon2id at its cheapest so the suite stays fast; one test below exercises the real defaults.
 const CHEAP = { memoryCost: 1024, timeCost: 1 } as const;
@@ -153,5 +154,42 @@ describe("concurrency bound", () => {
     const burst = Array.from({ length: cores + 3 }, () => hasher.hash("x"));
     expect(hasher.stats()).toEqual({ inFlight: cores, queued: 3, maxInFlightSeen: cores });
     await Promise.all(burst);
+  });
+});
+
+describe("hashing threads yield to the event loop", () => {
+  test.if(process.platform === "linux")(
+    "after a hash, Bun's pool threads run at a lower priority than the main thread",
+    () => {
+      // In a child process: the priority of Bun's shared pool threads is process-wide, and this
+      // suite's other hashes must keep running at normal priority.
+      const script = `
+        const { createPasswordHasher } = await import(${JSON.stringify(join(import.meta.dir, "passwords.ts"))});
+        const { poolThreadNiceValues } = await import(${JSON.stringify(join(import.meta.dir, "thread-priority.ts"))});
+        const hasher = createPasswordHasher({ memoryCost: 1024, timeCost: 1, hashingNiceIncrement: 10 });
+        await hasher.hash("warm-up"); // may start the pool; the next hash finds its threads
+        await hasher.verify("pw", await hasher.hash("pw"));
+        console.log(JSON.stringify({ main: (await import("node:os")).getPriority(process.pid), pool: poolThreadNiceValues() }));
+      `;
+      const child = Bun.spawnSync([process.execPath, "-e", script], { stderr: "pipe" });
+      expect(child.stderr.toString()).toBe("");
+      const { main, pool } = JSON.parse(child.stdout.toString()) as {
+        main: number;
+        pool: number[];
+      };
+      expect(pool.length).toBeGreaterThan(0);
+      for (const nice of pool) expect(nice).toBeGreaterThanOrEqual(Math.min(19, main + 10));
+    },
+  );
+
+  test("by default only a process confined to one CPU lowers them", () => {
+    expect(defaultHashingNiceIncrement(1)).toBe(10);
+    expect(defaultHashingNiceIncrement(2)).toBe(0);
+    expect(defaultHashingNiceIncrement(64)).toBe(0);
+  });
+
+  test("an increment of 0 changes nothing, and hashing still works", async () => {
+    const hasher = createPasswordHasher({ ...CHEAP, hashingNiceIncrement: 0 });
+    expect(await hasher.verify("pw", await hasher.hash("pw"))).toBe(true);
   });
 });
