@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { eq, getTableColumns } from "drizzle-orm";
 import { type DatabaseHandle, openDatabase } from "./client.ts";
 import { ForeignKeyViolationError, UniqueViolationError } from "./errors.ts";
 import { createRepository, emailKey, type Repository } from "./repository.ts";
-import { refreshTokens } from "./schema.ts";
+import { refreshTokens, type UserRow, users } from "./schema.ts";
 import { tempDir } from "./test-support.ts";
 
 let tmp: ReturnType<typeof tempDir>;
@@ -74,6 +75,15 @@ describe("users", () => {
     expect(await repo.findUserByEmail("BOB@X.IO")).toEqual(bob);
     expect(await repo.findUserByEmail("ann@x.io")).toEqual(ann);
     expect(await repo.findUserByEmail("nobody@x.io")).toBeUndefined();
+  });
+
+  test("findUserById (raw bun:sqlite) gives the row drizzle gives, field for field", async () => {
+    const ann = await repo.insertUser({ email: "ann@x.io", passwordHash: "h1", name: "Ann" });
+    const viaDrizzle = handle.db.select().from(users).where(eq(users.id, ann.id)).get();
+    const raw = await repo.findUserById(ann.id);
+    expect(raw).toEqual(viaDrizzle as UserRow);
+    expect(Object.keys(raw ?? {})).toEqual(Object.keys(getTableColumns(users)));
+    expect(Object.getPrototypeOf(raw)).toBe(Object.prototype);
   });
 
   test("listUsers pages in id order and counts all rows", async () => {
