@@ -180,3 +180,42 @@ test("under a tiny maxKeys, size stays capped and every denial (hit or peek) res
     { numRuns: 300 },
   );
 });
+
+test("the compact layout's edges (rebasing, sub-millisecond clocks, 49-day spans) match the model", () => {
+  // Clock steps with fractions of a millisecond and jumps past what 32 bits of milliseconds
+  // hold, under windows up to 60 days: the inline ring rebases or hands the key to a plain log.
+  const advance = fc.oneof(
+    fc.integer({ min: 0, max: 200 }),
+    fc.double({ min: 0, max: 50, noNaN: true }),
+    fc.constantFrom(2 ** 31, 2 ** 32 - 1, 2 ** 32 + 7, 30 * 86_400_000),
+  );
+  fc.assert(
+    fc.property(
+      fc.constantFrom(1_000, 60_000, 3_600_000, 60 * 86_400_000, 0.5, 1_500.25),
+      fc.array(
+        fc.record({
+          key: fc.constantFrom("a", "b", "ü", "키"),
+          limit: fc.integer({ min: 1, max: 8 }),
+          advance,
+          peek: fc.boolean(),
+        }),
+        { maxLength: 150, size: "max" },
+      ),
+      (windowMs, ops) => {
+        const clock = fakeClock(1_700_000_000_000);
+        const store = new MemoryStore({ now: clock.now, sweepIntervalMs: 0 });
+        const model = new ReferenceModel();
+        for (const { key, limit, advance: ms, peek } of ops) {
+          clock.advance(ms);
+          const now = clock.now();
+          if (peek)
+            expect(store.peek(key, limit, windowMs)).toEqual(model.peek(key, limit, windowMs, now));
+          else
+            expect(store.hit(key, limit, windowMs)).toEqual(model.hit(key, limit, windowMs, now));
+        }
+        store.close();
+      },
+    ),
+    { numRuns: 300 },
+  );
+});

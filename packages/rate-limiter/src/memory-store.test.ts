@@ -206,3 +206,58 @@ describe("MemoryStore", () => {
     expect(child.exitCode).toBe(0);
   });
 });
+
+describe("MemoryStore's compact layout", () => {
+  test("keys are compared in full: Latin-1, UTF-16, empty and very long keys stay apart", () => {
+    const { store } = setup();
+    const keys = ["", "a", "a\u0000", "ä", "\u00e4", "a\u0308", "키", "😀", "x".repeat(100_000)];
+    const distinct = [...new Set(keys)];
+    for (const k of distinct) expect(store.hit(k, 2, MINUTE).remaining).toBe(1);
+    for (const k of distinct) expect(store.hit(k, 2, MINUTE).remaining).toBe(0);
+    expect(store.size).toBe(distinct.length);
+    expect(store.peek("x".repeat(99_999), 2, MINUTE).remaining).toBe(2);
+    expect(store.peek("😁", 2, MINUTE).remaining).toBe(2);
+  });
+
+  test("churn far past maxKeys: deleted entries are squeezed out and every live key stays exact", () => {
+    const { clock, store } = setup({ maxKeys: 100 });
+    for (let i = 0; i < 20_000; i++) {
+      store.hit(`flood-${i}`, 3, MINUTE);
+      if (i % 7 === 0) store.reset(`flood-${i - 3}`);
+      // A client that keeps coming back survives the flood (its mark is renewed each time).
+      if (i % 10 === 0) store.hit("regular", 1_000_000, MINUTE);
+      expect(store.size).toBeLessThanOrEqual(100);
+      clock.advance(1);
+    }
+    expect(store.peek("regular", 1_000_000, MINUTE).remaining).toBe(1_000_000 - 2_000);
+    // The newest flood keys are all there, with their one hit counted (but those reset).
+    for (let i = 19_990; i < 20_000; i++) {
+      const reset = (i + 3) % 7 === 0;
+      expect(store.peek(`flood-${i}`, 3, MINUTE).remaining).toBe(reset ? 3 : 2);
+    }
+  });
+
+  test("a million keys, hit twice each, are all kept and counted", () => {
+    const { store } = setup();
+    const n = 1_000_000;
+    for (let i = 0; i < n; i++) store.hit(`client-${i}`, 5, MINUTE);
+    for (let i = 0; i < n; i += 997) expect(store.hit(`client-${i}`, 5, MINUTE).remaining).toBe(3);
+    expect(store.size).toBe(n);
+    expect(store.hit("one-more", 5, MINUTE).allowed).toBe(true);
+    expect(store.size).toBe(n); // one evicted to make room
+  });
+
+  test("sweep, reset and eviction keep the index whole (every remaining key still found)", () => {
+    const { clock, store } = setup({ maxKeys: 500 });
+    for (let i = 0; i < 1_000; i++) {
+      store.hit(`k${i}`, 5, i % 2 === 0 ? 1_000 : MINUTE);
+      clock.advance(1);
+    }
+    clock.advance(1_000);
+    store.sweep();
+    for (let i = 0; i < 1_000; i += 3) store.reset(`k${i}`);
+    let found = 0;
+    for (let i = 0; i < 1_000; i++) if (store.peek(`k${i}`, 5, MINUTE).remaining === 4) found++;
+    expect(found).toBe(store.size);
+  });
+});

@@ -86,6 +86,18 @@ function grow(log: SlidingLog, capacity: number): SlidingLog {
   return next;
 }
 
+/**
+ * A log holding `times` (oldest first, at most `capacity` of them) with the given idle time:
+ * for a store that kept them elsewhere until they outgrew it.
+ */
+export function logFrom(times: readonly number[], capacity: number, idle: number): SlidingLog {
+  const log = createSized(Math.max(capacity, times.length));
+  for (const [i, t] of times.entries()) log[RING + i] = t;
+  log[COUNT] = times.length;
+  log[IDLE_AT] = idle;
+  return log;
+}
+
 function createSized(capacity: number): SlidingLog {
   return new Array<number>(RING + capacity).fill(0);
 }
