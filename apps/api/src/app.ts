@@ -12,7 +12,7 @@ import type { Config } from "./config.ts";
 import type { Deps } from "./deps.ts";
 import { createAllowedMethods } from "./http/allowed-methods.ts";
 import { createErrorMapper } from "./http/errors.ts";
-import { createLogger, type Logger, loggablePath } from "./http/logger.ts";
+import { type AccessFields, createLogger, type Logger, loggablePath } from "./http/logger.ts";
 import { requestFacts, startRequest } from "./http/request-context.ts";
 import { adminModule } from "./modules/admin/index.ts";
 import { authModule } from "./modules/auth/index.ts";
@@ -80,6 +80,10 @@ export async function createApp(options: AppOptions) {
   await deps.hasher.verifyAgainstDummy("warm-up");
   if (config.admin) await ensureAdmin(deps, config.admin.email, config.admin.password);
 
+  // One line per request, built without an intermediate object when the logger can.
+  const access = log.access
+    ? log.access.bind(log)
+    : (fields: AccessFields) => log.info("request", { ...fields });
   const mapError = createErrorMapper({
     log,
     allowedMethods: createAllowedMethods(() => app.routes),
@@ -89,10 +93,18 @@ export async function createApp(options: AppOptions) {
     .onRequest(({ request, set }) => {
       set.headers["x-request-id"] = startRequest(request).id;
     })
-    .onError({ as: "global" }, ({ code, error, request }) => mapError(code, error, request))
+    .onError({ as: "global" }, ({ code, error, request, set }) => {
+      const { status, headers, body } = mapError.describe(code, error, request);
+      // Handed over as a body plus `set`, so Elysia makes one Response: a Response returned
+      // here would be copied, headers and all, because `set.headers` holds the request id
+      // (docs/decisions.md, "Performance").
+      set.status = status;
+      Object.assign(set.headers, headers);
+      return body;
+    })
     .onAfterResponse({ as: "global" }, ({ request, set, responseValue }) => {
       const facts = requestFacts(request);
-      log.info("request", {
+      access({
         method: request.method,
         path: loggablePath(request.url),
         status:

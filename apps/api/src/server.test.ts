@@ -5,7 +5,7 @@
 
 import { Database } from "bun:sqlite";
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import {
@@ -40,6 +40,21 @@ const signUp = (url: string, email: string, password = "password-123") =>
     body: JSON.stringify({ email, password }),
   });
 
+/** CPU time a process has used so far, in ms (Linux /proc; 10 ms resolution). */
+function cpuMillis(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number) {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error("condition not met in time");
+    await Bun.sleep(2);
+  }
+}
+
 const logIn = (url: string, username: string, password: string) =>
   call(`${url}/token`, {
     method: "POST",
@@ -55,7 +70,8 @@ describe("a real server", () => {
       const server = await start(configured(cwd), cwd);
       try {
         expect(server.url).toMatch(/^http:\/\/[^/]+:\d+$/);
-        expect(server.stdout()).toContain(`${server.url}/docs`);
+        // The banner's later lines may arrive after the first: wait for them, do not race.
+        await server.waitFor(new RegExp(`Swagger UI: ${server.url}/docs`));
 
         const created = await signUp(server.url, "real@example.com");
         expect(created.status).toBe(201);
@@ -260,8 +276,11 @@ describe("a real server", () => {
       const cwd = tempDir();
       const env = configured(cwd);
       const server = await start(env, cwd);
+      const before = cpuMillis(server.process.pid);
       const pending = signUp(server.url, "hashing@example.com");
-      await Bun.sleep(30);
+      // Not a guessed sleep: wait until the server is busy with it (argon2id burns CPU), so the
+      // request has certainly been accepted when SIGTERM arrives, however loaded the machine.
+      await waitFor(() => cpuMillis(server.process.pid) - before >= 20, 10_000);
       server.process.kill("SIGTERM");
       const response = await pending;
       expect(response.status).toBe(201);
@@ -302,7 +321,7 @@ describe("configuration at start", () => {
       const first = await start({}, cwd);
       let token: string;
       try {
-        expect(first.stdout()).toMatch(/generated a JWT secret/i);
+        await first.waitFor(/generated a JWT secret/i);
         expect(existsSync(join(cwd, "data", "app.db"))).toBe(true);
         const secretFile = join(cwd, "data", ".jwt-secret");
         expect(existsSync(secretFile)).toBe(true);
@@ -320,7 +339,7 @@ describe("configuration at start", () => {
       // A second start reuses the secret, so the first run's token is still good.
       const second = await start({}, cwd);
       try {
-        expect(second.stdout()).toMatch(/using the JWT secret kept/i);
+        await second.waitFor(/using the JWT secret kept/i);
         expect(second.stdout()).not.toMatch(/generated a JWT secret/i);
         const me = await call(`${second.url}/users/me`, {
           headers: { authorization: `Bearer ${token}` },

@@ -186,7 +186,8 @@ export function createErrorMapper({ log, allowedMethods }: ErrorMapperOptions) {
     }
   };
 
-  return (code: unknown, error: unknown, request: Request): Response => {
+  /** The problem as status, headers and body text (empty for HEAD), for a caller that builds the Response. */
+  const describe = (code: unknown, error: unknown, request: Request): DescribedProblem => {
     const problem = safely(code, error, request);
     const facts = requestFacts(request);
     facts.errorStatus = problem.status;
@@ -196,10 +197,23 @@ export function createErrorMapper({ log, allowedMethods }: ErrorMapperOptions) {
       requestId: id,
       errors: problem.errors,
     });
-    // A HEAD answer has the headers a GET would get and never a body (RFC 9110 §9.3.2).
-    return new Response(request.method === "HEAD" ? null : JSON.stringify(body), {
+    return {
       status: problem.status,
       headers: { ...problem.headers, "content-type": PROBLEM_CONTENT_TYPE, "x-request-id": id },
-    });
+      // A HEAD answer has the headers a GET would get and never a body (RFC 9110 §9.3.2).
+      body: request.method === "HEAD" ? "" : JSON.stringify(body),
+    };
   };
+
+  const mapError = (code: unknown, error: unknown, request: Request): Response => {
+    const { status, headers, body } = describe(code, error, request);
+    return new Response(body === "" ? null : body, { status, headers });
+  };
+  return Object.assign(mapError, { describe });
+}
+
+export interface DescribedProblem {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
 }

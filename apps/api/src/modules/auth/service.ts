@@ -27,7 +27,9 @@ export async function authenticate(
   const token = extractBearerToken(authorization);
   // A refresh token proves nothing on its own: it is only good for POST /token.
   if (looksLikeRefreshToken(token)) throw new CredentialsRejectedError();
-  const claims = await deps.jwt.verify(token);
+  // Synchronous (HMAC under a key imported once, then a bounded cache of verified tokens): the
+  // one await left on this path is the user lookup, which no cache replaces.
+  const claims = deps.jwt.verifySync(token);
   if (!SUBJECT.test(claims.sub)) throw new CredentialsRejectedError();
   const user = await deps.repo.findUserById(Number(claims.sub));
   if (!user) throw new CredentialsRejectedError();
