@@ -1,0 +1,122 @@
+/**
+ * The per-request user lookup (`SELECT … FROM users WHERE id = ?`), per second:
+ *
+ *   bun bench/micro/user-lookup.ts [--json]
+ *
+ * On a fresh SQLite file in WAL mode with 1,000 users, opened exactly as the API opens it.
+ * A file, not `:memory:`: on a file every read transaction costs a shared-memory lock, an
+ * unlock and a size check (three system calls), which is most of the lookup.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRepository, openDatabase, type UserRow, users } from "@statuslab/db";
+import { eq, getTableColumns, sql } from "drizzle-orm";
+import { emit, type Measured, measureAsync, measureSync } from "../lib/measure.ts";
+import { int } from "../lib/stats.ts";
+
+const USERS = 1_000;
+/**
+ * Lookups per read transaction when batched. The API saw ~80 per event-loop turn at 100
+ * connections; 12 is a conservative stand-in for lighter load.
+ */
+const PER_TURN = 12;
+
+const dir = mkdtempSync(join(tmpdir(), "statuslab-bench-db-"));
+const handle = openDatabase(join(dir, "app.db"));
+const repo = createRepository(handle);
+for (let i = 0; i < USERS; i++) {
+  await repo.insertUser({
+    email: `user-${i}@example.com`,
+    passwordHash: `$argon2id$v=19$m=65536,t=2,p=1$${"s".repeat(22)}$${"h".repeat(43)}`,
+  });
+}
+const { db, sqlite } = handle;
+const id = (i: number) => (i % USERS) + 1;
+
+const prepared = db
+  .select()
+  .from(users)
+  .where(eq(users.id, sql.placeholder("id")))
+  .prepare();
+const columns = Object.entries(getTableColumns(users))
+  .map(([field, column]) => `"${column.name}" AS "${field}"`)
+  .join(", ");
+const raw = sqlite.prepare<UserRow, [number]>(`SELECT ${columns} FROM "users" WHERE "id" = ?`);
+if (raw.get(5)?.email !== "user-4@example.com") throw new Error("the raw statement is wrong");
+
+const rows: { id: string; label: string; result: Measured }[] = [];
+const row = (key: string, label: string, result: Measured) => rows.push({ id: key, label, result });
+
+row(
+  "drizzle-built",
+  "drizzle query built on each call (the obvious way)",
+  measureSync(
+    (i) =>
+      db
+        .select()
+        .from(users)
+        .where(eq(users.id, id(i)))
+        .get(),
+    { batch: 32 },
+  ),
+);
+row(
+  "drizzle-prepared",
+  "drizzle prepared statement",
+  measureSync((i) => prepared.get({ id: id(i) })),
+);
+row(
+  "raw-prepared",
+  "bun:sqlite prepared statement, one read transaction each",
+  measureSync((i) => raw.get(id(i))),
+);
+row(
+  "drizzle-batched",
+  `drizzle prepared statement, ${PER_TURN} lookups per read transaction`,
+  measureSync(
+    (i) => {
+      sqlite.exec("BEGIN");
+      for (let k = 0; k < PER_TURN; k++) prepared.get({ id: id(i * PER_TURN + k) });
+      sqlite.exec("COMMIT");
+    },
+    { batch: 16 },
+  ),
+);
+row(
+  "raw-batched",
+  `bun:sqlite prepared statement, ${PER_TURN} lookups per read transaction`,
+  measureSync(
+    (i) => {
+      sqlite.exec("BEGIN");
+      for (let k = 0; k < PER_TURN; k++) raw.get(id(i * PER_TURN + k));
+      sqlite.exec("COMMIT");
+    },
+    { batch: 16 },
+  ),
+);
+// Per lookup, not per transaction.
+for (const batched of rows.filter((r) => r.id.endsWith("-batched"))) {
+  batched.result = {
+    rounds: batched.result.rounds.map((r) => r * PER_TURN),
+    median: batched.result.median * PER_TURN,
+  };
+}
+row(
+  "repo-batched",
+  `repo.findUserById as the API calls it: ${PER_TURN} concurrent callers, batched per turn`,
+  await measureAsync((i) => repo.findUserById(id(i)), { concurrency: PER_TURN, batch: 16 }),
+);
+
+handle.close();
+rmSync(dir, { recursive: true, force: true });
+
+if (process.argv.includes("--json")) {
+  emit(rows.map(({ id: key, label, result }) => ({ id: key, label, opsPerSecond: result.median })));
+} else {
+  for (const { label, result } of rows) {
+    console.log(
+      `${int(result.median).padStart(10)} lookups/s  ${(1e9 / result.median).toFixed(0).padStart(6)} ns  ${label}`,
+    );
+  }
+}
