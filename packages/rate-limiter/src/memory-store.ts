@@ -79,6 +79,9 @@ export class MemoryStore implements RateLimitStore {
   #tail = 0;
   #live = 0;
   #dead = 0;
+  /** Outputs of `#counting`: the moment it counted at, and the oldest counted slot. */
+  #countedAt = 0;
+  #countedHead = 0;
   #hash = new Int32Array(0);
   #keyStart = new Uint32Array(0);
   #keyLength = new Uint32Array(0);
@@ -160,20 +163,9 @@ export class MemoryStore implements RateLimitStore {
     const ring = this.#ring;
     const at = entry * INLINE;
     let base = this.#base[entry] as number;
-    let head = this.#head[entry] as number;
-    let count = this.#count[entry] as number;
-    // Wall clocks can step backwards (NTP). Treating time as frozen at this key's newest
-    // timestamp keeps the ring sorted; the only effect is that the key's entries expire later.
-    const newest =
-      count === 0
-        ? Number.NEGATIVE_INFINITY
-        : base + (ring[at + ((head + count - 1) % INLINE)] as number);
-    const now = Math.max(this.#now(), newest);
-    // A timestamp counts while now - t < window, so it is gone exactly at t + window.
-    while (count > 0 && now - (base + (ring[at + head] as number)) >= windowMs) {
-      head = head + 1 === INLINE ? 0 : head + 1;
-      count--;
-    }
+    let count = this.#counting(entry, windowMs);
+    const head = this.#countedHead;
+    const now = this.#countedAt;
     this.#head[entry] = head;
     this.#count[entry] = count;
     const allowed = count < limit;
@@ -215,6 +207,34 @@ export class MemoryStore implements RateLimitStore {
     return { allowed, limit, remaining: Math.max(0, limit - count), reset, retryAfter };
   }
 
+  /**
+   * How many of an inline entry's timestamps still count at this moment; the moment and the
+   * oldest counted slot are left in `#countedAt`/`#countedHead` (fields, not an object: this runs on
+   * every decision). Reads only: `hit` stores the result, `peek` does not.
+   */
+  #counting(entry: number, windowMs: number): number {
+    const ring = this.#ring;
+    const at = entry * INLINE;
+    const base = this.#base[entry] as number;
+    let head = this.#head[entry] as number;
+    let count = this.#count[entry] as number;
+    // Wall clocks can step backwards (NTP). Treating time as frozen at this key's newest
+    // timestamp keeps the ring sorted; the only effect is that the key's entries expire later.
+    const newest =
+      count === 0
+        ? Number.NEGATIVE_INFINITY
+        : base + (ring[at + ((head + count - 1) % INLINE)] as number);
+    const now = Math.max(this.#now(), newest);
+    // A timestamp counts while now - t < window, so it is gone exactly at t + window.
+    while (count > 0 && now - (base + (ring[at + head] as number)) >= windowMs) {
+      head = head + 1 === INLINE ? 0 : head + 1;
+      count--;
+    }
+    this.#countedAt = now;
+    this.#countedHead = head;
+    return count;
+  }
+
   /** Moves an entry's (already trimmed) timestamps to a growable log of plain numbers. */
   #toOverflow(entry: number, head: number, count: number, limit: number): void {
     const base = this.#base[entry] as number;
@@ -253,18 +273,10 @@ export class MemoryStore implements RateLimitStore {
     const ring = this.#ring;
     const at = entry * INLINE;
     const base = this.#base[entry] as number;
-    let head = this.#head[entry] as number;
-    let count = this.#count[entry] as number;
-    const newest =
-      count === 0
-        ? Number.NEGATIVE_INFINITY
-        : base + (ring[at + ((head + count - 1) % INLINE)] as number);
-    const now = Math.max(this.#now(), newest);
-    // Expired timestamps are skipped over, not dropped.
-    while (count > 0 && now - (base + (ring[at + head] as number)) >= windowMs) {
-      head = head + 1 === INLINE ? 0 : head + 1;
-      count--;
-    }
+    // Expired timestamps are skipped over here, not dropped: a peek changes nothing.
+    const count = this.#counting(entry, windowMs);
+    const head = this.#countedHead;
+    const now = this.#countedAt;
     const allowed = count < limit;
     const oldest = base + (ring[at + head] as number);
     const freeing = allowed
