@@ -1,6 +1,9 @@
+import { afterEach, beforeEach } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type DatabaseHandle, openDatabase } from "./client.ts";
+import { createRepository, type Repository } from "./repository.ts";
 
 /** A fresh directory under the OS temp dir; `remove()` it in afterEach. */
 export function tempDir() {
@@ -23,5 +26,40 @@ export function tickCounter(intervalMs = 5) {
       return ticks;
     },
     stop: () => clearInterval(timer),
+  };
+}
+
+/**
+ * For every test of the calling file: a new database file in a new temp directory, its handle
+ * and a repository over it; closed and removed after the test.
+ */
+export function freshDatabase() {
+  let current:
+    | { tmp: ReturnType<typeof tempDir>; handle: DatabaseHandle; repo: Repository }
+    | undefined;
+  beforeEach(() => {
+    const tmp = tempDir();
+    const handle = openDatabase(tmp.path("app.db"));
+    current = { tmp, handle, repo: createRepository(handle) };
+  });
+  afterEach(() => {
+    current?.handle.close();
+    current?.tmp.remove();
+    current = undefined;
+  });
+  const now = () => {
+    if (!current) throw new Error("freshDatabase() is only usable inside a test");
+    return current;
+  };
+  return {
+    get tmp() {
+      return now().tmp;
+    },
+    get handle() {
+      return now().handle;
+    },
+    get repo() {
+      return now().repo;
+    },
   };
 }
