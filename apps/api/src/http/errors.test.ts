@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { UserCreate } from "@statuslab/contracts";
-import { expectProblem, isUuid } from "../../test/http-support.ts";
+import { accessLine, expectProblem, isUuid } from "../../test/http-support.ts";
 import { makeApp } from "../../test/support.ts";
 import { createErrorMapper } from "./errors.ts";
 import { createLogger, silentLogger } from "./logger.ts";
@@ -235,6 +235,8 @@ describe("5xx", () => {
       request_id: sent.headers.get("x-request-id"),
     });
     expect(String(error.error)).toContain("no such table");
+    // And the access log has exactly one line for it, with the status the client got.
+    expect((await accessLine(logs, error.request_id)).status).toBe(500);
   });
 
   test("database closed → 503 with Retry-After, never 500", async () => {

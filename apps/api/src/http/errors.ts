@@ -189,9 +189,7 @@ export function createErrorMapper({ log, allowedMethods }: ErrorMapperOptions) {
   /** The problem as status, headers and body text (empty for HEAD), for a caller that builds the Response. */
   const describe = (code: unknown, error: unknown, request: Request): DescribedProblem => {
     const problem = safely(code, error, request);
-    const facts = requestFacts(request);
-    facts.errorStatus = problem.status;
-    const { id } = facts;
+    const { id } = requestFacts(request);
     const body = problemBody(problem.status, problem.detail, {
       instance: loggablePath(request.url),
       requestId: id,

@@ -1,13 +1,11 @@
 /**
  * Per-request facts that every response and the access log need, kept outside Elysia's
- * context so the error handler and the after-response hook can reach them for requests
+ * context so the error handler and the access-log hook can reach them for requests
  * that never matched a route.
  */
 export interface RequestFacts {
   id: string;
   startedAt: number;
-  /** Set by the error handler: Elysia's own `set.status` does not follow a mapped error. */
-  errorStatus?: number;
 }
 
 const facts = new WeakMap<Request, RequestFacts>();
