@@ -313,6 +313,20 @@ const handWritten = await startServer({
   logFile: join(work, "hand-written.log"),
 });
 servers.push(handWritten);
+const requestIdOnly = await startServer({
+  name: "request-id-only",
+  command: ["bun", join(import.meta.dir, "servers", "request-id-only.ts")],
+  cpu: SERVER_CPU,
+  logFile: join(work, "request-id-only.log"),
+});
+servers.push(requestIdOnly);
+const elysiaAlone = await startServer({
+  name: "elysia-alone",
+  command: ["bun", join(import.meta.dir, "servers", "elysia-alone.ts")],
+  cpu: SERVER_CPU,
+  logFile: join(work, "elysia-alone.log"),
+});
+servers.push(elysiaAlone);
 const apiMain = await startApi("api-main");
 const benchUser = await register(apiMain, "bench@example.com");
 const forged = `${benchUser.token.split(".").slice(0, 2).join(".")}.${randomBytes(32).toString("base64url")}`;
@@ -323,6 +337,20 @@ const scenarios = {
     id: "bare",
     label: "bare Bun.serve hello world (baseline)",
     server: () => bare,
+    options: {},
+    expect: "2xx",
+  }),
+  requestIdOnly: scenario({
+    id: "request-id-only",
+    label: "Bun.serve: JSON + X-Request-Id only (reference)",
+    server: () => requestIdOnly,
+    options: {},
+    expect: "2xx",
+  }),
+  elysia: scenario({
+    id: "elysia-alone",
+    label: "GET / on Elysia without our hooks (reference)",
+    server: () => elysiaAlone,
     options: {},
     expect: "2xx",
   }),
@@ -406,6 +434,8 @@ for (const scenario of [scenarios.root, scenarios.me, scenarios.garbage] as Scen
 
 await interleaved([
   scenarios.bare,
+  scenarios.requestIdOnly,
+  scenarios.elysia,
   scenarios.hand,
   scenarios.root,
   scenarios.me,
@@ -421,6 +451,8 @@ await interleaved([scenarios.bare, scenarios.limited]);
 const limitedLog = countLogLines(apiLimited.logFile);
 await stopServer(apiLimited);
 await stopServer(handWritten);
+await stopServer(requestIdOnly);
+await stopServer(elysiaAlone);
 
 log("\n== Hash-bound routes (argon2id, 64 MiB each; one at a time per hashing slot) ==");
 apiHash = await startApi("api-hash");
@@ -608,7 +640,7 @@ const targets: Target[] = [
   {
     name: "`GET /`",
     goal: "≥ 0.85 × bare Bun.serve",
-    measured: `${ratio(row("root").ratio)} (${int(row("root").rps)} req/s; by hand on Bun.serve: ${ratio(row("hand-written").ratio)})`,
+    measured: `${ratio(row("root").ratio)} (${int(row("root").rps)} req/s). References: Elysia without our hooks ${ratio(row("elysia-alone").ratio)}; Bun.serve with only the contract's X-Request-Id ${ratio(row("request-id-only").ratio)}; our per-request duties by hand on Bun.serve ${ratio(row("hand-written").ratio)}`,
     met: row("root").ratio >= 0.85 && row("root").errors === 0,
   },
   {
@@ -741,6 +773,18 @@ const svg = renderChart("Status Code Lab — bun run bench", machineLine(host), 
         value: 1,
         text: `1.00× · ${rate(bareRps)} req/s`,
         tone: "neutral",
+      },
+      {
+        label: "Bun.serve, X-Request-Id only (reference)",
+        value: row("request-id-only").ratio,
+        text: `${ratio(row("request-id-only").ratio)} · ${rate(row("request-id-only").rps)}`,
+        tone: "muted",
+      },
+      {
+        label: "Elysia without our hooks (reference)",
+        value: row("elysia-alone").ratio,
+        text: `${ratio(row("elysia-alone").ratio)} · ${rate(row("elysia-alone").rps)}`,
+        tone: "muted",
       },
       {
         label: "GET / by hand on Bun.serve (reference)",
