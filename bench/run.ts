@@ -103,6 +103,18 @@ log(
 
 const JWT_SECRET = randomBytes(48).toString("base64url");
 
+/** One of `bench/servers/<name>.ts`, on the server's core. */
+async function startReference(name: string) {
+  const server = await startServer({
+    name,
+    command: ["bun", join(import.meta.dir, "servers", `${name}.ts`)],
+    cpu: SERVER_CPU,
+    logFile: join(work, `${name}.log`),
+  });
+  servers.push(server);
+  return server;
+}
+
 async function startApi(name: string, extraEnv: Record<string, string> = {}) {
   const server = await startServer({
     name,
@@ -299,34 +311,10 @@ async function securityChecks(server: Server): Promise<Check[]> {
 // The run
 
 log("== Throughput: the bare baseline, interleaved with each scenario ==");
-const bare = await startServer({
-  name: "bare",
-  command: ["bun", join(import.meta.dir, "servers", "bare.ts")],
-  cpu: SERVER_CPU,
-  logFile: join(work, "bare.log"),
-});
-servers.push(bare);
-const handWritten = await startServer({
-  name: "hand-written",
-  command: ["bun", join(import.meta.dir, "servers", "hand-written.ts")],
-  cpu: SERVER_CPU,
-  logFile: join(work, "hand-written.log"),
-});
-servers.push(handWritten);
-const requestIdOnly = await startServer({
-  name: "request-id-only",
-  command: ["bun", join(import.meta.dir, "servers", "request-id-only.ts")],
-  cpu: SERVER_CPU,
-  logFile: join(work, "request-id-only.log"),
-});
-servers.push(requestIdOnly);
-const elysiaAlone = await startServer({
-  name: "elysia-alone",
-  command: ["bun", join(import.meta.dir, "servers", "elysia-alone.ts")],
-  cpu: SERVER_CPU,
-  logFile: join(work, "elysia-alone.log"),
-});
-servers.push(elysiaAlone);
+const bare = await startReference("bare");
+const handWritten = await startReference("hand-written");
+const requestIdOnly = await startReference("request-id-only");
+const elysiaAlone = await startReference("elysia-alone");
 const apiMain = await startApi("api-main");
 const benchUser = await register(apiMain, "bench@example.com");
 const forged = `${benchUser.token.split(".").slice(0, 2).join(".")}.${randomBytes(32).toString("base64url")}`;

@@ -1,7 +1,7 @@
 /**
- * Per-request facts that every response and the access log need, kept outside Elysia's
- * context so the error handler and the access-log hook can reach them for requests
- * that never matched a route.
+ * Per-request facts that every response and the access log need, keyed by the Request
+ * rather than written onto Elysia's context: a hook that writes to the context must take it
+ * whole, and Elysia then builds headers, cookies and query for every route (app.ts).
  */
 export interface RequestFacts {
   id: string;
