@@ -11,6 +11,7 @@
  * BENCH_CONNECTIONS (100), BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1), BENCH_BURST (200),
  * BENCH_KEEP=1 (keep the temporary directory), REDIS_URL (for the Redis limiter rows).
  */
+import { Database } from "bun:sqlite";
 import { randomBytes } from "node:crypto";
 import {
   mkdirSync,
@@ -302,6 +303,18 @@ async function securityChecks(server: Server): Promise<Check[]> {
   await expect401(
     "the cached token of a user deleted a moment ago → 401 at once",
     user.token,
+    "Could not validate credentials",
+  );
+  // The server holds a user it has just served; another process deletes them in the file.
+  const held = await register(server, `held-${Date.now()}@example.com`);
+  await me(held.token);
+  await me(held.token);
+  const elsewhere = new Database(join(work, `${server.name}.db`));
+  elsewhere.run("DELETE FROM users WHERE id = ?", [held.id]);
+  elsewhere.close();
+  await expect401(
+    "a user just served, then deleted by another process → 401 at once",
+    held.token,
     "Could not validate credentials",
   );
   return checks;

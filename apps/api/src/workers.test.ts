@@ -131,3 +131,56 @@ test("WORKERS=2 without REDIS_URL refuses to start, in one line naming the fix",
   expect(lines[0]).toContain("REDIS_URL");
   expect(lines[0]).toContain("WORKERS=2");
 });
+
+test(
+  "a user deleted or demoted through one process is refused at once by another that just served them",
+  async () => {
+    const cwd = tempDir();
+    const { REDIS_URL: _, ...env } = shared(cwd);
+    const a = await start(env, cwd);
+    const b = await start(env, cwd);
+    const json = (method: string, token: string, body?: unknown) => ({
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const signUp = async (email: string) => {
+      const sent = await call(`${a.url}/users/`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email, password: "password-123" }),
+      });
+      expect(sent.status).toBe(201);
+      return (await sent.json()) as { token: string; user: { id: number } };
+    };
+    // Process A serves each caller many times, concurrently, so it holds their rows.
+    const servedByA = async (path: string, token: string, status: number) => {
+      for (let round = 0; round < 3; round++) {
+        const all = await Promise.all(
+          Array.from({ length: 20 }, () => call(`${a.url}${path}`, json("GET", token))),
+        );
+        expect(all.map((sent) => sent.status)).toEqual(Array(20).fill(status));
+      }
+    };
+    const login = await call(
+      `${b.url}/token`,
+      form({ username: ADMIN.email, password: ADMIN.password }),
+    );
+    const { access_token: admin } = await login.json();
+
+    const ann = await signUp(`gone-${run}@example.com`);
+    await servedByA("/users/me", ann.token, 200);
+    const removed = await call(`${b.url}/users/${ann.user.id}`, json("DELETE", admin));
+    expect(removed.status).toBe(204);
+    expect((await call(`${a.url}/users/me`, json("GET", ann.token))).status).toBe(401);
+
+    const bob = await signUp(`demoted-${run}@example.com`);
+    const role = (to: string) =>
+      call(`${b.url}/admin/users/${bob.user.id}`, json("PATCH", admin, { role: to }));
+    expect((await role("admin")).status).toBe(200);
+    await servedByA("/admin/users", bob.token, 200);
+    expect((await role("user")).status).toBe(200);
+    expect((await call(`${a.url}/admin/users`, json("GET", bob.token))).status).toBe(403);
+  },
+  TEST_TIMEOUT,
+);

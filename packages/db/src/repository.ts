@@ -4,6 +4,7 @@ import { createReadBatcher } from "./read-batch.ts";
 import { refreshTokenQueries } from "./refresh-tokens.ts";
 import { withRetry } from "./retry.ts";
 import { type ItemRow, items, type Role, type UserRow, users } from "./schema.ts";
+import { createUserCache } from "./user-cache.ts";
 
 export interface NewUser {
   email: string;
@@ -28,9 +29,23 @@ export function createRepository(
 ) {
   const budgetMs = options.retryBudgetMs;
   const read = <T>(fn: () => T) => withRetry(fn, { budgetMs, readOnly: true });
-  const write = <T>(fn: () => T) => withRetry(fn, { budgetMs });
-  // The per-request user lookup: batched per turn of the event loop (see read-batch.ts).
+  // The per-request user lookup: served from rows known fresh (user-cache.ts), otherwise
+  // batched per turn of the event loop (read-batch.ts).
+  const cachedUsers = createUserCache(sqlite);
   const batched = createReadBatcher(sqlite, budgetMs);
+  // Each attempt drops the cached users as soon as it ends, committed or not, so this process's
+  // own changes are seen within the same turn.
+  const write = <T>(fn: () => T) =>
+    withRetry(
+      () => {
+        try {
+          return fn();
+        } finally {
+          cachedUsers.clear();
+        }
+      },
+      { budgetMs },
+    );
 
   // Prepared once: otherwise drizzle rebuilds the SQL string on every call.
   // The lookup behind every authenticated request goes straight to bun:sqlite: drizzle's row
@@ -57,8 +72,25 @@ export function createRepository(
   return {
     ...refreshTokenQueries(db, write),
 
-    findUserById: (id: number): Promise<UserRow | undefined> =>
-      batched.read(() => userById.get(id) ?? undefined),
+    /**
+     * The user as this process knows them now, without waiting: a row already read and
+     * still fresh (user-cache.ts), or `undefined`, which means "ask `findUserById`".
+     */
+    freshUserById: (id: number): UserRow | undefined => cachedUsers.get(id),
+
+    findUserById: (id: number): Promise<UserRow | undefined> => {
+      const known = cachedUsers.get(id);
+      if (known) return Promise.resolve(known);
+      return batched.read(() => {
+        const row = userById.get(id);
+        if (!row) return undefined;
+        cachedUsers.remember(id, row);
+        return row;
+      });
+    },
+
+    /** How many users this process holds fresh (for tests). */
+    cachedUserCount: () => cachedUsers.size,
 
     /** How the user lookups were batched so far (for the benchmark and tests). */
     readBatchStats: batched.stats,
