@@ -28,16 +28,13 @@ export const authGuard = (deps: Deps) =>
   new Elysia().macro({
     auth: {
       async transform({ request }) {
-        const user = authenticate(deps, authorization(request));
-        // Awaited only when it is a promise: an await costs a turn of the microtask queue.
-        callers.set(request, user instanceof Promise ? await user : user);
+        callers.set(request, await authenticate(deps, authorization(request)));
       },
       resolve: ({ request }) => ({ user: caller(request) }),
     },
     admin: {
       async transform({ request }) {
-        const found = authenticate(deps, authorization(request));
-        const user = found instanceof Promise ? await found : found;
+        const user = await authenticate(deps, authorization(request));
         if (user.role !== "admin") throw new ForbiddenError();
         callers.set(request, user);
       },
