@@ -18,13 +18,13 @@ import {
   type RateLimitStore,
   RedisStore,
 } from "../packages/rate-limiter/src/index.ts";
+import { REDIS_URL, redisVersion } from "./lib/redis.ts";
 
 // A bench script, not a turbo task: its settings come straight from the environment.
 const env = Bun.env;
 const ROUNDS = Math.max(3, Number(env.BENCH_ROUNDS ?? 5));
 const ROUND_MS = Number(env.BENCH_ROUND_MS ?? 1_000);
 const WARMUP_MS = Math.max(200, ROUND_MS / 2);
-const REDIS_URL = env.REDIS_URL || "redis://127.0.0.1:6379";
 const POLICY = { name: "bench", limit: 100, windowSeconds: 60 };
 const HOT_KEYS = 1_000;
 const SPREAD_KEYS = 1_000_000;
@@ -87,23 +87,6 @@ async function measure(scenario: Scenario): Promise<Result> {
   };
 }
 
-async function redisInfo(): Promise<string | undefined> {
-  const client = new RedisClient(REDIS_URL, {
-    enableOfflineQueue: false,
-    autoReconnect: false,
-    connectionTimeout: 1_000,
-  });
-  try {
-    await client.connect();
-    const info = (await client.send("INFO", ["server"])) as string;
-    return info.match(/redis_version:(\S+)/)?.[1] ?? "unknown";
-  } catch {
-    return undefined;
-  } finally {
-    client.close();
-  }
-}
-
 async function deleteKeys(prefix: string): Promise<void> {
   const client = new RedisClient(REDIS_URL);
   let cursor = "0";
@@ -123,7 +106,7 @@ async function deleteKeys(prefix: string): Promise<void> {
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
-const redisVersion = await redisInfo();
+const version = await redisVersion();
 const prefix = `statuslab-bench:${process.pid}:${Date.now().toString(36)}:`;
 const scenarios: Scenario[] = [
   {
@@ -139,7 +122,7 @@ const scenarios: Scenario[] = [
     concurrency: 1,
   },
 ];
-if (redisVersion) {
+if (version) {
   scenarios.push(
     {
       name: `RedisStore, sequential (${fmt(HOT_KEYS)} keys)`,
@@ -159,14 +142,14 @@ if (redisVersion) {
 }
 
 console.log(
-  `Bun ${Bun.version}, Redis ${redisVersion ?? "n/a"} at ${REDIS_URL}, ${availableParallelism()} CPUs; ` +
+  `Bun ${Bun.version}, Redis ${version ?? "n/a"} at ${REDIS_URL}, ${availableParallelism()} CPUs; ` +
     `policy ${POLICY.limit}/${POLICY.windowSeconds}s; ${ROUNDS} rounds x ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up\n`,
 );
 const results: Result[] = [];
 try {
   for (const s of scenarios) results.push(await measure(s));
 } finally {
-  if (redisVersion) await deleteKeys(prefix);
+  if (version) await deleteKeys(prefix);
 }
 
 const baseline = results[0] as Result;

@@ -13,11 +13,10 @@ import {
   type RateLimitDecision,
   RedisStore,
 } from "@statuslab/rate-limiter";
-import { RedisClient } from "bun";
 import { emit, type Measured, measureAsync, measureSync } from "../lib/measure.ts";
+import { REDIS_URL, redisVersion } from "../lib/redis.ts";
 import { int } from "../lib/stats.ts";
 
-const REDIS_URL = Bun.env.REDIS_URL || "redis://127.0.0.1:6379";
 const HOT = Array.from({ length: 1_000 }, (_, i) => `client-${i}`);
 const SPREAD = 1_000_000;
 /** The API's default policy for /users/limited: 5 per 60 s. */
@@ -92,23 +91,7 @@ storeRow(
   API_POLICY,
 );
 
-async function redisReachable(): Promise<boolean> {
-  const client = new RedisClient(REDIS_URL, {
-    enableOfflineQueue: false,
-    autoReconnect: false,
-    connectionTimeout: 1_000,
-  });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    client.close();
-  }
-}
-
-const redis = await redisReachable();
+const redis = (await redisVersion()) !== undefined;
 if (redis) {
   const prefix = `statuslab-bench:${process.pid}:${Date.now().toString(36)}:`;
   for (const [id, concurrency] of [
