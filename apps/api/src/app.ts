@@ -13,7 +13,7 @@ import type { Deps } from "./deps.ts";
 import { createAllowedMethods } from "./http/allowed-methods.ts";
 import { createErrorMapper } from "./http/errors.ts";
 import { type AccessFields, createLogger, type Logger, loggablePath } from "./http/logger.ts";
-import { requestFacts, startRequest } from "./http/request-context.ts";
+import { elapsedMs, requestId, startRequest } from "./http/request-context.ts";
 import { adminModule } from "./modules/admin/index.ts";
 import { authModule } from "./modules/auth/index.ts";
 import { createLoginThrottle } from "./modules/auth/throttle.ts";
@@ -94,10 +94,10 @@ export async function createApp(options: AppOptions) {
     // each request, and a hook that takes the whole context gets everything (headers copied,
     // cookies and query parsed) on every route.
     .onRequest(({ request, set }) => {
-      set.headers["x-request-id"] = startRequest(request).id;
+      startRequest(request, set);
     })
     .onError({ as: "global" }, ({ code, error, request, set }) => {
-      const { status, headers, body } = mapError.describe(code, error, request);
+      const { status, headers, body } = mapError.describe(code, error, request, set);
       // Handed over as a body plus `set`, so Elysia makes one Response: a Response returned
       // here would be copied, headers and all, because `set.headers` holds the request id
       // (docs/decisions.md, "Performance").
@@ -110,13 +110,12 @@ export async function createApp(options: AppOptions) {
     // `setImmediate` and an async closure per request. The line is only appended to a batch;
     // the write happens once per turn of the event loop (http/logger.ts).
     .mapResponse({ as: "global" }, ({ request, set, responseValue }) => {
-      const { id, startedAt } = requestFacts(request);
       access({
         method: request.method,
         path: loggablePath(request.url),
         status: responseValue instanceof Response ? responseValue.status : statusCode(set.status),
-        duration_ms: Math.round((performance.now() - startedAt) * 100) / 100,
-        request_id: id,
+        duration_ms: elapsedMs(set),
+        request_id: requestId(request, set),
       });
       // Handed back unchanged: Elysia's global error handler (404, 405, …) takes whatever a
       // mapResponse hook returns as the body, `undefined` included (elysia 1.4.30). The cast

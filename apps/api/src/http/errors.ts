@@ -17,7 +17,7 @@ import {
   problemBody,
   RateLimiterUnavailableError,
 } from "./problems.ts";
-import { requestFacts } from "./request-context.ts";
+import { type RequestSet, requestId } from "./request-context.ts";
 
 const BEARER_INVALID = 'Bearer error="invalid_token"';
 
@@ -124,7 +124,7 @@ export interface ErrorMapperOptions {
 
 /** Every failure, from any layer, leaves as application/problem+json. */
 export function createErrorMapper({ log, allowedMethods }: ErrorMapperOptions) {
-  const toProblem = (code: unknown, error: unknown, request: Request): HttpProblem => {
+  const toProblem = (code: unknown, error: unknown, request: Request, id: string): HttpProblem => {
     // Elysia wraps whatever a body parser throws in its own ParseError.
     if (code === "PARSE" && error instanceof Error && error.cause instanceof HttpProblem)
       return error.cause;
@@ -134,7 +134,7 @@ export function createErrorMapper({ log, allowedMethods }: ErrorMapperOptions) {
     if (error instanceof DatabaseUnavailableError) {
       log.warn("database unavailable", {
         reason: error.reason,
-        request_id: requestFacts(request).id,
+        request_id: id,
       });
       return new HttpProblem(503, "Database unavailable", {
         "retry-after": String(error.retryAfterSeconds),
@@ -161,21 +161,21 @@ export function createErrorMapper({ log, allowedMethods }: ErrorMapperOptions) {
     }
     // Anything else is our bug: log it fully here, tell the client nothing of it.
     log.error("unhandled error", {
-      request_id: requestFacts(request).id,
+      request_id: id,
       error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
       stack: error instanceof Error ? error.stack : undefined,
     });
     return new HttpProblem(500, "Internal Server Error");
   };
 
-  const safely = (code: unknown, error: unknown, request: Request): HttpProblem => {
+  const safely = (code: unknown, error: unknown, request: Request, id: string): HttpProblem => {
     try {
-      return toProblem(code, error, request);
+      return toProblem(code, error, request, id);
     } catch (failure) {
       // Never let the error handler itself fail: Elysia would answer a bare text/plain 500.
       try {
         log.error("error handler failed", {
-          request_id: requestFacts(request).id,
+          request_id: id,
           error: failure instanceof Error ? `${failure.name}: ${failure.message}` : "unknown",
           stack: failure instanceof Error ? failure.stack : undefined,
         });
@@ -187,9 +187,14 @@ export function createErrorMapper({ log, allowedMethods }: ErrorMapperOptions) {
   };
 
   /** The problem as status, headers and body text (empty for HEAD), for a caller that builds the Response. */
-  const describe = (code: unknown, error: unknown, request: Request): DescribedProblem => {
-    const problem = safely(code, error, request);
-    const { id } = requestFacts(request);
+  const describe = (
+    code: unknown,
+    error: unknown,
+    request: Request,
+    set: RequestSet,
+  ): DescribedProblem => {
+    const id = requestId(request, set);
+    const problem = safely(code, error, request, id);
     const body = problemBody(problem.status, problem.detail, {
       instance: loggablePath(request.url),
       requestId: id,
@@ -203,8 +208,9 @@ export function createErrorMapper({ log, allowedMethods }: ErrorMapperOptions) {
     };
   };
 
+  /** The same as a Response, for a caller outside Elysia's hooks (a fresh request id). */
   const mapError = (code: unknown, error: unknown, request: Request): Response => {
-    const { status, headers, body } = describe(code, error, request);
+    const { status, headers, body } = describe(code, error, request, { headers: {} });
     return new Response(body === "" ? null : body, { status, headers });
   };
   return Object.assign(mapError, { describe });

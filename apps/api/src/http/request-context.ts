@@ -1,28 +1,38 @@
 /**
- * Per-request facts that every response and the access log need, keyed by the Request
- * rather than written onto Elysia's context: a hook that writes to the context must take it
- * whole, and Elysia then builds headers, cookies and query for every route (app.ts).
+ * Per-request facts that every response and the access log need: the request id and when the
+ * request started. They live on Elysia's per-request `set`, which every hook that answers can
+ * destructure: the id where the response takes it from anyway (`set.headers`), the start time
+ * beside it. A hook that wrote onto the context itself would have to take the context whole,
+ * and Elysia then builds headers, cookies and query for every route (app.ts); a WeakMap keyed
+ * by the Request cost ~500 instructions per request more (docs/decisions.md, "Performance").
  */
-export interface RequestFacts {
-  id: string;
-  startedAt: number;
+export interface RequestSet {
+  headers: Record<string, unknown>;
+  /** `performance.now()` when `startRequest` ran. */
+  startedAt?: number;
 }
-
-const facts = new WeakMap<Request, RequestFacts>();
 
 // Echo a client's id only when it is short and plain: it ends up in logs and headers.
 const CLIENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export function startRequest(request: Request): RequestFacts {
+/** Gives the request its id (the client's, when plain, or a fresh UUID) and its start time. */
+export function startRequest(request: Request, set: RequestSet): void {
   const sent = request.headers.get("x-request-id");
-  const started: RequestFacts = {
-    id: sent && CLIENT_ID.test(sent) ? sent : crypto.randomUUID(),
-    startedAt: performance.now(),
-  };
-  facts.set(request, started);
-  return started;
+  set.headers["x-request-id"] = sent && CLIENT_ID.test(sent) ? sent : crypto.randomUUID();
+  set.startedAt = performance.now();
 }
 
-export function requestFacts(request: Request): RequestFacts {
-  return facts.get(request) ?? startRequest(request);
+/** The id `startRequest` gave; a request it never saw gets one now, so no answer lacks it. */
+export function requestId(request: Request, set: RequestSet): string {
+  const id = set.headers["x-request-id"];
+  if (typeof id === "string") return id;
+  startRequest(request, set);
+  return set.headers["x-request-id"] as string;
+}
+
+/** Milliseconds since `startRequest`, to two decimals (0 for a request it never saw). */
+export function elapsedMs(set: RequestSet): number {
+  return set.startedAt === undefined
+    ? 0
+    : Math.round((performance.now() - set.startedAt) * 100) / 100;
 }
