@@ -31,6 +31,8 @@ export interface StartOptions {
   cwd?: string;
   /** A path that answers once the server is up (any status below 500). */
   readyPath?: string;
+  /** How long it may take to answer (30 s; a server under valgrind needs more). */
+  readyTimeoutMs?: number;
 }
 
 export async function startServer(options: StartOptions): Promise<Server> {
@@ -45,7 +47,8 @@ export async function startServer(options: StartOptions): Promise<Server> {
   });
   closeSync(out);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = performance.now() + 30_000;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+  const deadline = performance.now() + readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) {
       throw new Error(
@@ -61,7 +64,7 @@ export async function startServer(options: StartOptions): Promise<Server> {
     }
     if (performance.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`${options.name} did not answer on ${url} within 30 s`);
+      throw new Error(`${options.name} did not answer on ${url} within ${readyTimeoutMs / 1000} s`);
     }
     await Bun.sleep(50);
   }
