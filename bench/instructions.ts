@@ -50,6 +50,10 @@ if (!Bun.which("valgrind") || !Bun.which("callgrind_control")) {
 }
 
 const work = mkdtempSync(join(tmpdir(), "statuslab-ir-"));
+// Gone however the run ends (BENCH_KEEP=1 keeps the logs and the dumps to look at).
+process.on("exit", () => {
+  if (!env.BENCH_KEEP) rmSync(work, { recursive: true, force: true });
+});
 const JWT_SECRET = randomBytes(48).toString("base64url");
 const apiEnv = (db: string) => ({
   NODE_ENV: "production",
@@ -239,7 +243,10 @@ const bare = bareRun ? median(bareRun.perRequest) : Number.NaN;
 const rows = results.map(({ target, perRequest, requests }) => {
   const perReq = median(perRequest);
   const spread = (max(perRequest) - min(perRequest)) / perReq;
-  return `| ${target.label} | ${int(perReq)} | ${(spread * 100).toFixed(1)}% | ${Number.isNaN(bare) ? "–" : `${(perReq / bare).toFixed(2)}×`} | ${Number.isNaN(bare) ? "–" : `+${int(perReq - bare)}`} | ${int(requests)} |`;
+  const [times, over] = Number.isNaN(bare)
+    ? ["–", "–"]
+    : [`${(perReq / bare).toFixed(2)}×`, `+${int(perReq - bare)}`];
+  return `| ${target.label} | ${int(perReq)} | ${(spread * 100).toFixed(1)}% | ${times} | ${over} | ${int(requests)} |`;
 });
 const report = [
   "# Instructions per request",
@@ -260,4 +267,3 @@ else {
   writeFileSync(RESULT, report);
   console.log(`\nWritten: ${RESULT}`);
 }
-if (!env.BENCH_KEEP) rmSync(work, { recursive: true, force: true });
