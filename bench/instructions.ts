@@ -27,6 +27,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { apiEnv, register } from "./lib/api.ts";
 import { machine, machineLine } from "./lib/machine.ts";
 import { type Server, startServer } from "./lib/proc.ts";
 import { int, max, median, min } from "./lib/stats.ts";
@@ -61,12 +62,8 @@ process.on("exit", () => {
   if (!env.BENCH_KEEP) rmSync(work, { recursive: true, force: true });
 });
 const JWT_SECRET = randomBytes(48).toString("base64url");
-const apiEnv = (db: string) => ({
-  NODE_ENV: "production",
-  JWT_SECRET,
-  DATABASE_URL: join(work, db),
-  ACCESS_TOKEN_TTL: "3600",
-});
+/** The database of the signed-in target: the sign-up writes the user there first. */
+const SIGNED_IN_DB = join(work, "me.db");
 
 interface Target {
   id: string;
@@ -74,37 +71,30 @@ interface Target {
   command: string[];
   env?: Record<string, string>;
   path: string;
-  headers?: Record<string, string>;
+  /** Signed in as a user made before the run (see `signUp`). */
+  signedIn?: true;
   /** Seconds per batch: the API's are longer, so the garbage collections they include even out. */
   batchSeconds: number;
 }
 
 /** A user made by the API running normally: argon2id under valgrind would take minutes. */
-async function benchUser(): Promise<string> {
+async function signUp(): Promise<string> {
   const server = await startServer({
     name: "api (sign-up)",
     command: ["bun", "apps/api/src/index.ts"],
     cwd: ROOT,
     cpu: SERVER_CPU,
-    env: apiEnv("me.db"),
+    env: apiEnv(JWT_SECRET, SIGNED_IN_DB),
     logFile: join(work, "signup.log"),
   });
   try {
-    const response = await fetch(`${server.url}/users/`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "ir@example.com", password: "correct horse battery staple" }),
-    });
-    const body = (await response.json()) as { token?: string };
-    if (response.status !== 201 || !body.token) throw new Error(`sign-up: ${response.status}`);
-    return body.token;
+    return (await register(server, "ir@example.com")).token;
   } finally {
     await server.stop();
   }
 }
 
 const reference = (name: string) => ["bun", join(import.meta.dir, "servers", `${name}.ts`)];
-const token = await benchUser();
 const targets: Target[] = [
   {
     id: "bare",
@@ -138,7 +128,7 @@ const targets: Target[] = [
     id: "root",
     label: "GET /",
     command: ["bun", "apps/api/src/index.ts"],
-    env: apiEnv("root.db"),
+    env: apiEnv(JWT_SECRET, join(work, "root.db")),
     path: "/",
     batchSeconds: SECONDS,
   },
@@ -146,9 +136,9 @@ const targets: Target[] = [
     id: "me",
     label: "GET /users/me (authenticated)",
     command: ["bun", "apps/api/src/index.ts"],
-    env: apiEnv("me.db"),
+    env: apiEnv(JWT_SECRET, SIGNED_IN_DB),
     path: "/users/me",
-    headers: { Authorization: `Bearer ${token}` },
+    signedIn: true,
     batchSeconds: SECONDS * API_BATCH_FACTOR,
   },
 ];
@@ -186,7 +176,7 @@ interface Measured {
   requests: number;
 }
 
-async function measure(target: Target): Promise<Measured> {
+async function measure(target: Target, token: string | undefined): Promise<Measured> {
   const dir = mkdtempSync(join(work, `${target.id}-`));
   const server: Server = await startServer({
     name: target.id,
@@ -207,7 +197,7 @@ async function measure(target: Target): Promise<Measured> {
     runWrk({
       url: server.url,
       path: target.path,
-      headers: target.headers,
+      headers: target.signedIn ? { Authorization: `Bearer ${token}` } : undefined,
       connections,
       seconds,
       timeoutSeconds: 10,
@@ -247,10 +237,10 @@ if (unknown.length > 0) {
     `BENCH_IR_ONLY: unknown ${unknown.join(", ")} (known: ${targets.map((t) => t.id).join(", ")})`,
   );
 }
+const chosen = targets.filter((target) => !only || only.includes(target.id));
+const token = chosen.some((target) => target.signedIn) ? await signUp() : undefined;
 const results: Measured[] = [];
-for (const target of targets) {
-  if (!only || only.includes(target.id)) results.push(await measure(target));
-}
+for (const target of chosen) results.push(await measure(target, token));
 
 const bareRun = results.find((result) => result.target.id === "bare");
 const bare = bareRun ? median(bareRun.perRequest) : Number.NaN;

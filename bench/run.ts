@@ -25,6 +25,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createJwtService } from "@statuslab/auth";
+import { apiEnv, PASSWORD, register } from "./lib/api.ts";
 import { type Bar, renderChart } from "./lib/chart.ts";
 import { machine, machineLine } from "./lib/machine.ts";
 import {
@@ -53,7 +54,6 @@ const BURST = Number(env.BENCH_BURST ?? 200);
 const HASH_CONNECTIONS = 4;
 const IDLE_SECONDS = 10;
 const ARGON2_MIB = 64;
-const PASSWORD = "correct horse battery staple";
 
 const ROOT = join(import.meta.dir, "..");
 const RESULTS = join(import.meta.dir, "results");
@@ -123,14 +123,7 @@ async function startApi(name: string, extraEnv: Record<string, string> = {}) {
     cwd: ROOT,
     cpu: SERVER_CPU,
     logFile: join(work, `${name}.log`),
-    env: {
-      NODE_ENV: "production",
-      JWT_SECRET,
-      DATABASE_URL: join(work, `${name}.db`),
-      // The longest allowed, so a slow run never sees its token expire mid-round.
-      ACCESS_TOKEN_TTL: "3600",
-      ...extraEnv,
-    },
+    env: { ...apiEnv(JWT_SECRET, join(work, `${name}.db`)), ...extraEnv },
   });
   servers.push(server);
   return server;
@@ -139,17 +132,6 @@ async function startApi(name: string, extraEnv: Record<string, string> = {}) {
 async function stopServer(server: Server) {
   await server.stop();
   servers.splice(servers.indexOf(server), 1);
-}
-
-async function register(server: Server, email: string): Promise<{ token: string; id: number }> {
-  const response = await fetch(`${server.url}/users/`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  const body = (await response.json()) as { token: string; user: { id: number } };
-  if (response.status !== 201) throw new Error(`register on ${server.name}: ${response.status}`);
-  return { token: body.token, id: body.user.id };
 }
 
 // ---------------------------------------------------------------------------------------------
