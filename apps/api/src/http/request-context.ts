@@ -3,8 +3,8 @@
  * request started. They live on Elysia's per-request `set`, which every hook that answers can
  * destructure: the id where the response takes it from anyway (`set.headers`), the start time
  * beside it. A hook that wrote onto the context itself would have to take the context whole,
- * and Elysia then builds headers, cookies and query for every route (app.ts); a WeakMap keyed
- * by the Request cost ~500 instructions per request more (docs/decisions.md, "Performance").
+ * and Elysia then builds headers, cookies and query for every route (app.ts). A WeakMap keyed
+ * by the Request would be a second store, and a set and a get more per request.
  */
 export interface RequestSet {
   headers: Record<string, unknown>;
