@@ -20,7 +20,9 @@ export function fakeClock(start = 0): FakeClock {
 export interface ConformanceOptions {
   /**
    * Whether the store honours the injected `now`. A store that reads a server clock
-   * (e.g. Redis TIME) passes false and the time-travel cases are skipped.
+   * (e.g. Redis TIME) passes false: the time-travel cases do not apply to it and are not
+   * declared at all (a skipped test in every run would read as a hidden failure), so the same
+   * store must also be run with an injected clock, which covers them.
    */
   fakeClock?: boolean;
 }
@@ -226,7 +228,9 @@ export function runStoreConformance(
       await store.close();
     });
 
-    const timed = options.fakeClock === false ? test.skip : test;
+    const timed = (title: string, fn: () => Promise<void>) => {
+      if (options.fakeClock !== false) test(title, fn);
+    };
 
     timed("tutorial timeline: 5 in 20 s, 6th denied at +25 s, allowed at +61 s", async () => {
       const { store, clock } = await setup();
