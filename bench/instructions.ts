@@ -42,6 +42,13 @@ const SECONDS = Math.max(1, Number(env.BENCH_IR_SECONDS ?? 5));
  */
 const API_BATCH_FACTOR = 3;
 const WARMUP = Math.max(1, Number(env.BENCH_IR_WARMUP ?? 15));
+/**
+ * Batches further apart than this (max − min over the median) mark a row unsteady. Steady runs
+ * stay under 10% for the API and 2% for the references; on some days valgrind runs the API
+ * several times slower (a few hundred requests per second instead of a few thousand) and its
+ * batches then differ by 25–60%, which no comparison should rest on.
+ */
+const UNSTEADY = 0.15;
 const SERVER_CPU = Number(env.BENCH_SERVER_CPU ?? 0);
 const CLIENT_CPU = Number(env.BENCH_CLIENT_CPU ?? 1);
 const ROOT = join(import.meta.dir, "..");
@@ -217,6 +224,11 @@ async function measure(target: Target, token: string | undefined): Promise<Measu
       await callgrindControl("-d", server.pid);
       const errors = Object.values(result.errors).reduce((sum, n) => sum + n, 0);
       if (errors > 0) throw new Error(`${target.id}: ${errors} failed requests`);
+      if (result.requests === 0) {
+        throw new Error(
+          `${target.id}: a batch of ${target.batchSeconds} s answered no request under valgrind; lengthen BENCH_IR_WARMUP or BENCH_IR_SECONDS`,
+        );
+      }
       perRequest.push((await newestMainThreadTotal(dir, before)) / result.requests);
       requests += result.requests;
     }
@@ -244,14 +256,19 @@ for (const target of chosen) results.push(await measure(target, token));
 
 const bareRun = results.find((result) => result.target.id === "bare");
 const bare = bareRun ? median(bareRun.perRequest) : Number.NaN;
+const spreadOf = (perRequest: number[]) => (max(perRequest) - min(perRequest)) / median(perRequest);
 const rows = results.map(({ target, perRequest, requests }) => {
   const perReq = median(perRequest);
-  const spread = (max(perRequest) - min(perRequest)) / perReq;
+  const spread = spreadOf(perRequest);
   const [times, over] = Number.isNaN(bare)
     ? ["–", "–"]
     : [`${(perReq / bare).toFixed(2)}×`, `+${int(perReq - bare)}`];
-  return `| ${target.label} | ${int(perReq)} | ${(spread * 100).toFixed(1)}% | ${times} | ${over} | ${int(requests)} |`;
+  const flag = spread > UNSTEADY ? " (unsteady)" : "";
+  return `| ${target.label} | ${int(perReq)} | ${(spread * 100).toFixed(1)}%${flag} | ${times} | ${over} | ${int(requests)} |`;
 });
+const unsteady = results
+  .filter(({ perRequest }) => spreadOf(perRequest) > UNSTEADY)
+  .map(({ target }) => target.label);
 const report = [
   "# Instructions per request",
   "",
@@ -263,9 +280,17 @@ const report = [
   "|---|--:|--:|--:|--:|--:|",
   ...rows,
   "",
+  ...(unsteady.length > 0
+    ? [
+        `Unsteady (batches more than ${UNSTEADY * 100}% apart): ${unsteady.join("; ")}. Do not compare these rows; run again.`,
+        "",
+      ]
+    : []),
   "One connection makes every request a turn of the event loop of its own, so work done once per turn (the access log's write, the database's freshness check) is counted on every request here; at 100 connections it is shared. The kernel's share of each request is not counted: these are not the ratios of `bun run bench`.",
   "",
 ].join("\n");
+if (unsteady.length > 0)
+  console.warn(`\nUNSTEADY, run again before comparing: ${unsteady.join("; ")}`);
 if (only) console.log(`\n${report}`);
 else {
   writeFileSync(RESULT, report);
