@@ -22,4 +22,5 @@ export {
   type PasswordHasherOptions,
 } from "./passwords.ts";
 export { createRefreshToken, hashRefreshToken, looksLikeRefreshToken } from "./refresh-token.ts";
+export { poolThreadCpuMillis } from "./thread-priority.ts";
 export { createTokenCache, type TokenCache } from "./token-cache.ts";

@@ -1,6 +1,7 @@
 import { describe, expect, spyOn, test } from "bun:test";
 import { join } from "node:path";
 import { createPasswordHasher, defaultHashingNiceIncrement } from "./passwords.ts";
+import { poolThreadCpuMillis } from "./thread-priority.ts";
 
 // argon2id at its cheapest so the suite stays fast; one test below exercises the real defaults.
 const CHEAP = { memoryCost: 1024, timeCost: 1 } as const;
@@ -191,5 +192,13 @@ describe("hashing threads yield to the event loop", () => {
   test("an increment of 0 changes nothing, and hashing still works", async () => {
     const hasher = createPasswordHasher({ ...CHEAP, hashingNiceIncrement: 0 });
     expect(await hasher.verify("pw", await hasher.hash("pw"))).toBe(true);
+  });
+
+  test("hashing shows as CPU time of the pool threads; a process without /proc entries reads 0", async () => {
+    const before = poolThreadCpuMillis();
+    // Bun's defaults (64 MiB, t=2): tens of milliseconds of CPU at least, on any machine.
+    await createPasswordHasher().hash("pw");
+    expect(poolThreadCpuMillis() - before).toBeGreaterThanOrEqual(10);
+    expect(poolThreadCpuMillis(2 ** 22 + 1)).toBe(0);
   });
 });

@@ -60,3 +60,29 @@ export function poolThreadNiceValues(): number[] {
   }
   return values;
 }
+
+/**
+ * CPU time, in ms, that a process's threads named like Bun's pool threads have used so far
+ * (Linux /proc, 10 ms resolution; 0 where there is no /proc). Hashing is the only work an idle
+ * API gives that pool, so a rise shows that a hash is running: tests use it to know a sign-up
+ * is in flight, where the process's total CPU time also counts its collector and compilers.
+ */
+export function poolThreadCpuMillis(pid: number = process.pid): number {
+  let total = 0;
+  try {
+    for (const entry of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        if (!POOL_THREAD.test(readFileSync(`/proc/${pid}/task/${entry}/comm`, "utf8"))) continue;
+        const stat = readFileSync(`/proc/${pid}/task/${entry}/stat`, "utf8");
+        // Fields after the ")" that ends the name: utime is the 12th, stime the 13th (ticks).
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        total += (Number(fields[11]) + Number(fields[12])) * 10;
+      } catch {
+        // Exited meanwhile.
+      }
+    }
+  } catch {
+    // No /proc, or the process is gone.
+  }
+  return total;
+}
