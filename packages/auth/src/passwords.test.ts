@@ -3,8 +3,14 @@ import { join } from "node:path";
 import { createPasswordHasher, defaultHashingNiceIncrement } from "./passwords.ts";
 import { poolThreadCpuMillis } from "./thread-priority.ts";
 
-// argon2id at its cheapest so the suite stays fast; one test below exercises the real defaults.
+// argon2id at its cheapest so the suite stays fast; two tests below exercise the real defaults.
 const CHEAP = { memoryCost: 1024, timeCost: 1 } as const;
+/**
+ * A hang guard for the tests that hash at Bun's defaults (64 MiB, t=2): ~0.2 s alone, but up to
+ * 5 s under the whole parallel suite on a slow 2-core VM. They check behaviour, not speed
+ * (bench/ measures that).
+ */
+const DEFAULT_COST_TIMEOUT = 30_000;
 
 describe("hash / verify", () => {
   const hasher = createPasswordHasher(CHEAP);
@@ -66,12 +72,16 @@ describe("hash / verify", () => {
     expect(await hasher.verify("pw", hash.slice(0, -4))).toBe(false);
   });
 
-  test("works with Bun's defaults (64 MiB, t=2)", async () => {
-    const hasher = createPasswordHasher();
-    const hash = await hasher.hash("pw");
-    expect(hash).toContain("$m=65536,t=2,");
-    expect(await hasher.verify("pw", hash)).toBe(true);
-  });
+  test(
+    "works with Bun's defaults (64 MiB, t=2)",
+    async () => {
+      const hasher = createPasswordHasher();
+      const hash = await hasher.hash("pw");
+      expect(hash).toContain("$m=65536,t=2,");
+      expect(await hasher.verify("pw", hash)).toBe(true);
+    },
+    DEFAULT_COST_TIMEOUT,
+  );
 
   test("an empty password cannot be hashed (Bun refuses) and frees its slot", async () => {
     const single = createPasswordHasher({ ...CHEAP, maxConcurrent: 1 });
@@ -194,11 +204,15 @@ describe("hashing threads yield to the event loop", () => {
     expect(await hasher.verify("pw", await hasher.hash("pw"))).toBe(true);
   });
 
-  test("hashing shows as CPU time of the pool threads; a process without /proc entries reads 0", async () => {
-    const before = poolThreadCpuMillis();
-    // Bun's defaults (64 MiB, t=2): tens of milliseconds of CPU at least, on any machine.
-    await createPasswordHasher().hash("pw");
-    expect(poolThreadCpuMillis() - before).toBeGreaterThanOrEqual(10);
-    expect(poolThreadCpuMillis(2 ** 22 + 1)).toBe(0);
-  });
+  test(
+    "hashing shows as CPU time of the pool threads; a process without /proc entries reads 0",
+    async () => {
+      const before = poolThreadCpuMillis();
+      // Bun's defaults (64 MiB, t=2): tens of milliseconds of CPU at least, on any machine.
+      await createPasswordHasher().hash("pw");
+      expect(poolThreadCpuMillis() - before).toBeGreaterThanOrEqual(10);
+      expect(poolThreadCpuMillis(2 ** 22 + 1)).toBe(0);
+    },
+    DEFAULT_COST_TIMEOUT,
+  );
 });
