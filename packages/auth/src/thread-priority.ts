@@ -45,20 +45,29 @@ export function createPoolThreadDeprioritiser(niceIncrement: number) {
   };
 }
 
-/** The nice value of each of this process's threads named like Bun's pool threads (Linux). */
-export function poolThreadNiceValues(): number[] {
-  const values: number[] = [];
-  for (const entry of readdirSync("/proc/self/task")) {
+/**
+ * The /proc stat fields after the name of each of a process's threads named like Bun's pool
+ * threads (Linux): `fields[0]` is proc(5)'s field 3, so field N is `fields[N - 3]`. Throws when
+ * there is no /proc entry for the process.
+ */
+function poolThreadStats(pid: number | "self"): string[][] {
+  const stats: string[][] = [];
+  for (const entry of readdirSync(`/proc/${pid}/task`)) {
     try {
-      if (!POOL_THREAD.test(readFileSync(`/proc/self/task/${entry}/comm`, "utf8"))) continue;
-      const stat = readFileSync(`/proc/self/task/${entry}/stat`, "utf8");
-      // Fields after the ")" that ends the name: state is the 3rd field, nice the 19th.
-      values.push(Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]));
+      if (!POOL_THREAD.test(readFileSync(`/proc/${pid}/task/${entry}/comm`, "utf8"))) continue;
+      const stat = readFileSync(`/proc/${pid}/task/${entry}/stat`, "utf8");
+      stats.push(stat.slice(stat.lastIndexOf(")") + 2).split(" "));
     } catch {
       // Exited meanwhile.
     }
   }
-  return values;
+  return stats;
+}
+
+/** The nice value of each of this process's threads named like Bun's pool threads (Linux). */
+export function poolThreadNiceValues(): number[] {
+  // proc(5) field 19: nice.
+  return poolThreadStats("self").map((fields) => Number(fields[16]));
 }
 
 /**
@@ -68,21 +77,14 @@ export function poolThreadNiceValues(): number[] {
  * is in flight, where the process's total CPU time also counts its collector and compilers.
  */
 export function poolThreadCpuMillis(pid: number = process.pid): number {
-  let total = 0;
   try {
-    for (const entry of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        if (!POOL_THREAD.test(readFileSync(`/proc/${pid}/task/${entry}/comm`, "utf8"))) continue;
-        const stat = readFileSync(`/proc/${pid}/task/${entry}/stat`, "utf8");
-        // Fields after the ")" that ends the name: utime is the 12th, stime the 13th (ticks).
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        total += (Number(fields[11]) + Number(fields[12])) * 10;
-      } catch {
-        // Exited meanwhile.
-      }
-    }
+    // proc(5) fields 14 and 15: utime and stime, in ticks of 10 ms.
+    return poolThreadStats(pid).reduce(
+      (sum, fields) => sum + (Number(fields[11]) + Number(fields[12])) * 10,
+      0,
+    );
   } catch {
     // No /proc, or the process is gone.
+    return 0;
   }
-  return total;
 }
