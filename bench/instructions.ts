@@ -256,19 +256,17 @@ for (const target of chosen) results.push(await measure(target, token));
 
 const bareRun = results.find((result) => result.target.id === "bare");
 const bare = bareRun ? median(bareRun.perRequest) : Number.NaN;
-const spreadOf = (perRequest: number[]) => (max(perRequest) - min(perRequest)) / median(perRequest);
+const unsteady: string[] = [];
 const rows = results.map(({ target, perRequest, requests }) => {
   const perReq = median(perRequest);
-  const spread = spreadOf(perRequest);
+  const spread = (max(perRequest) - min(perRequest)) / perReq;
+  if (spread > UNSTEADY) unsteady.push(target.label);
   const [times, over] = Number.isNaN(bare)
     ? ["–", "–"]
     : [`${(perReq / bare).toFixed(2)}×`, `+${int(perReq - bare)}`];
   const flag = spread > UNSTEADY ? " (unsteady)" : "";
   return `| ${target.label} | ${int(perReq)} | ${(spread * 100).toFixed(1)}%${flag} | ${times} | ${over} | ${int(requests)} |`;
 });
-const unsteady = results
-  .filter(({ perRequest }) => spreadOf(perRequest) > UNSTEADY)
-  .map(({ target }) => target.label);
 const report = [
   "# Instructions per request",
   "",
