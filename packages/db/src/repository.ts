@@ -4,7 +4,7 @@ import { createReadBatcher } from "./read-batch.ts";
 import { refreshTokenQueries } from "./refresh-tokens.ts";
 import { withRetry } from "./retry.ts";
 import { type ItemRow, items, type Role, type UserRow, users } from "./schema.ts";
-import { createUserCache } from "./user-cache.ts";
+import { userCacheFor } from "./user-cache.ts";
 
 export interface NewUser {
   email: string;
@@ -29,9 +29,10 @@ export function createRepository(
 ) {
   const budgetMs = options.retryBudgetMs;
   const read = <T>(fn: () => T) => withRetry(fn, { budgetMs, readOnly: true });
-  // The per-request user lookup: served from rows known fresh (user-cache.ts), otherwise
-  // batched per turn of the event loop (read-batch.ts).
-  const cachedUsers = createUserCache(sqlite);
+  // The per-request user lookup: served from rows known fresh (user-cache.ts; one cache per
+  // connection, shared with any other repository on it), otherwise batched per turn of the
+  // event loop (read-batch.ts).
+  const cachedUsers = userCacheFor(sqlite);
   const batched = createReadBatcher(sqlite, budgetMs);
   // Each attempt drops the cached users as soon as it ends, committed or not, so this process's
   // own changes are seen within the same turn.

@@ -1,6 +1,7 @@
 import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { DatabaseUnavailableError } from "./errors.ts";
+import { createRepository } from "./repository.ts";
 import type { UserRow } from "./schema.ts";
 import { freshDatabase } from "./test-support.ts";
 import { createUserCache } from "./user-cache.ts";
@@ -56,6 +57,16 @@ describe("users this process has read", () => {
     const { ann } = await readOnce({ ann: "ann@x.io" });
     expect(db.repo.freshUserById(ann.id)).toEqual(ann);
     const deleted = db.repo.deleteUser(ann.id);
+    expect(db.repo.freshUserById(ann.id)).toBeUndefined();
+    expect(await deleted).toBe(true);
+    expect(await db.repo.findUserById(ann.id)).toBeUndefined();
+  });
+
+  test("are shared by every repository on the connection: a delete through one is seen by the other at once", async () => {
+    const { ann } = await readOnce({ ann: "ann@x.io" });
+    const other = createRepository(db.handle);
+    expect(other.freshUserById(ann.id)).toEqual(ann);
+    const deleted = other.deleteUser(ann.id);
     expect(db.repo.freshUserById(ann.id)).toBeUndefined();
     expect(await deleted).toBe(true);
     expect(await db.repo.findUserById(ann.id)).toBeUndefined();

@@ -81,3 +81,22 @@ export function createUserCache(
     },
   };
 }
+
+export type UserCache = ReturnType<typeof createUserCache>;
+
+const perConnection = new WeakMap<object, UserCache>();
+
+/**
+ * The one user cache of a connection. Every repository made on the connection shares it, so a
+ * write through any of them clears the rows all of them serve, within the same turn; with a
+ * cache each, a second repository would go on serving a row the first had just deleted until
+ * the next turn's freshness check.
+ */
+export function userCacheFor(sqlite: Pick<Database, "prepare">): UserCache {
+  let cache = perConnection.get(sqlite);
+  if (!cache) {
+    cache = createUserCache(sqlite);
+    perConnection.set(sqlite, cache);
+  }
+  return cache;
+}
