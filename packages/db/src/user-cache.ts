@@ -82,7 +82,7 @@ export function createUserCache(
   };
 }
 
-export type UserCache = ReturnType<typeof createUserCache>;
+type UserCache = ReturnType<typeof createUserCache>;
 
 const perConnection = new WeakMap<object, UserCache>();
 
