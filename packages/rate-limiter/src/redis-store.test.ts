@@ -243,6 +243,17 @@ describe.skipIf(!run)("RedisStore", () => {
       expect(Number(await admin.send("PTTL", [full(k)]))).toBeLessThanOrEqual(ttl - 10);
     });
 
+    test("with an injected clock, a key outlives its window in real time: only that clock expires entries", async () => {
+      // Redis expires keys by its own clock. Were the key to live one window of real time, a slow
+      // moment between two calls (a busy machine) would erase hits the injected clock still counts.
+      const s = store({ now: () => 1_700_000_000_000 });
+      const k = key("fake-ttl");
+      expect((await s.hit(k, 3, 20)).remaining).toBe(2);
+      await Bun.sleep(60);
+      expect((await s.hit(k, 3, 20)).remaining).toBe(1);
+      expect(Number(await admin.send("PTTL", [full(k)]))).toBeGreaterThan(MINUTE);
+    });
+
     test("a short-window key disappears by itself", async () => {
       const s = store();
       const k = key("gone");

@@ -47,7 +47,8 @@ export interface RedisStoreOptions {
  * It mirrors MemoryStore step for step: time never runs backwards for a key (the newest score
  * wins over an earlier clock), timestamps with now - t >= window leave, the request is admitted
  * and recorded if fewer than `limit` remain, and a denied request is not recorded. The key
- * expires one window after its newest admission, which is exactly when it becomes idle.
+ * expires one window after its newest admission, which is exactly when it becomes idle (with an
+ * injected clock, whose time Redis cannot follow, no sooner than ten minutes after).
  *
  * Numbers travel as strings formatted with %.17g: Redis truncates Lua numbers to integers in
  * replies, and Lua's default tostring keeps only 14 digits.
@@ -62,6 +63,10 @@ if not now then
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 local function num(x) return string.format('%.17g', x) end
+-- Redis expires keys by its own clock. An injected clock (tests) is not that clock, and a key
+-- must not vanish while that clock still counts it: it lives ten minutes, or the window if longer.
+local ttl = math.ceil(window)
+if ARGV[3] ~= '' then ttl = math.max(ttl, 600000) end
 local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2]
 if newest and tonumber(newest) > now then now = tonumber(newest) end
 redis.call('ZREMRANGEBYSCORE', key, '-inf', num(now - window))
@@ -71,9 +76,9 @@ if count < limit then
   redis.call('ZADD', key, num(now), num(now) .. '-' .. ARGV[4])
   count = count + 1
   allowed = 1
-  redis.call('PEXPIRE', key, math.ceil(window))
+  redis.call('PEXPIRE', key, ttl)
 elseif redis.call('PTTL', key) == -1 then
-  redis.call('PEXPIRE', key, math.ceil(window))
+  redis.call('PEXPIRE', key, ttl)
 end
 local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
 local freeing = oldest
