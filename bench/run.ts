@@ -11,7 +11,7 @@
  * BENCH_CONNECTIONS (100), BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1), BENCH_BURST (200),
  * BENCH_KEEP=1 (keep the temporary directory), REDIS_URL (for the Redis limiter rows).
  */
-import { Database } from "bun:sqlite";
+
 import { randomBytes } from "node:crypto";
 import {
   mkdirSync,
@@ -25,6 +25,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createJwtService } from "@statuslab/auth";
+import { openDatabase } from "@statuslab/db";
 import { apiEnv, PASSWORD, register } from "./lib/api.ts";
 import { type Bar, renderChart } from "./lib/chart.ts";
 import { machine, machineLine } from "./lib/machine.ts";
@@ -305,9 +306,9 @@ async function securityChecks(server: Server): Promise<Check[]> {
   const held = await register(server, `held-${Date.now()}@example.com`);
   await me(held.token);
   await me(held.token);
-  const elsewhere = new Database(join(work, `${server.name}.db`));
-  elsewhere.run("DELETE FROM users WHERE id = ?", [held.id]);
-  elsewhere.close();
+  const elsewhere = await openDatabase(join(work, `${server.name}.db`));
+  await elsewhere.repository.deleteUser(held.id);
+  await elsewhere.close();
   await expect401(
     "a user just served, then deleted by another process → 401 at once",
     held.token,

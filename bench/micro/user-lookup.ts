@@ -7,11 +7,11 @@
  * A file, not `:memory:`: on a file every read transaction costs a shared-memory lock, an
  * unlock and a size check (three system calls), which is most of the lookup.
  */
-import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRepository, openDatabase, type UserRow, users } from "@statuslab/db";
+import type { UserRow } from "@statuslab/db";
+import { createRepository, openConnection, users } from "@statuslab/db/sqlite";
 import { eq, getTableColumns, sql } from "drizzle-orm";
 import { emit, type Measured, measureAsync, measureSync } from "../lib/measure.ts";
 import { int } from "../lib/stats.ts";
@@ -24,7 +24,7 @@ const USERS = 1_000;
 const PER_TURN = 12;
 
 const dir = mkdtempSync(join(tmpdir(), "statuslab-bench-db-"));
-const handle = openDatabase(join(dir, "app.db"));
+const handle = openConnection(join(dir, "app.db"));
 const repo = createRepository(handle);
 for (let i = 0; i < USERS; i++) {
   await repo.insertUser({
@@ -124,8 +124,8 @@ row(
 );
 // Another process commits before every turn, so every turn drops the rows and reads again:
 // what the lookup costs when the database keeps changing.
-const other = new Database(join(dir, "app.db"));
-const touch = other.prepare("UPDATE users SET name = NULL WHERE id = 1");
+const other = openConnection(join(dir, "app.db"));
+const touch = other.sqlite.prepare("UPDATE users SET name = NULL WHERE id = 1");
 row(
   "repo-changing",
   `repo as the API calls it, ${PER_TURN} per turn, another process commits before every turn (its commit included)`,

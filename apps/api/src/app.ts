@@ -1,5 +1,5 @@
 import { createJwtService, createPasswordHasher } from "@statuslab/auth";
-import { createRepository, type DatabaseHandle, openDatabase } from "@statuslab/db";
+import { type Database, openDatabase } from "@statuslab/db";
 import {
   createRateLimiter,
   guardRateLimiter,
@@ -11,6 +11,8 @@ import { Elysia, StatusMap } from "elysia";
 import type { Config } from "./config.ts";
 import type { Deps } from "./deps.ts";
 import { createAllowedMethods } from "./http/allowed-methods.ts";
+import { clientAddressFor } from "./http/client-address.ts";
+import { createCors } from "./http/cors.ts";
 import { createErrorMapper } from "./http/errors.ts";
 import { type AccessFields, createLogger, type Logger, loggablePath } from "./http/logger.ts";
 import { elapsedMs, requestId, startRequest } from "./http/request-context.ts";
@@ -30,7 +32,7 @@ export { type Config, ConfigError, loadConfig } from "./config.ts";
 export interface AppOptions {
   config: Config;
   /** An open database; by default `config.databaseUrl` is opened (and migrated). */
-  database?: DatabaseHandle;
+  database?: Database;
   rateLimitStore?: RateLimitStore;
   /** argon2id cost; tests lower it, production keeps Bun's defaults. */
   passwordHashing?: Parameters<typeof createPasswordHasher>[0];
@@ -42,7 +44,15 @@ export interface AppOptions {
 /** Builds the whole API from its dependencies. It does not listen: `index.ts` does. */
 export async function createApp(options: AppOptions) {
   const { config } = options;
-  const database = options.database ?? openDatabase(config.databaseUrl);
+  const { lockTimeoutMs, statementTimeoutMs, poolMax } = config.database;
+  const database =
+    options.database ??
+    (await openDatabase(config.databaseUrl, {
+      lockTimeoutMs,
+      statementTimeoutMs,
+      poolMax,
+      applicationName: "statuslab-api",
+    }));
   const log = options.logger ?? createLogger();
   // Redis when configured (shared by every worker), otherwise this process's memory.
   const store =
@@ -55,13 +65,11 @@ export async function createApp(options: AppOptions) {
   const deps: Deps = {
     config,
     log,
-    repo: createRepository(database),
+    repo: database.repository,
     jwt: createJwtService({ secret: config.jwtSecret, accessTokenTtl: config.accessTokenTtl }),
     hasher: createPasswordHasher(options.passwordHashing),
     loginThrottle: createLoginThrottle(store, warn),
-    clientAddress:
-      options.clientAddress ??
-      ((request, server) => server?.requestIP(request)?.address ?? "unknown"),
+    clientAddress: options.clientAddress ?? clientAddressFor(config.trustProxy),
     // Fails closed: a quota that stops counting during an outage is no quota.
     limiter: guardRateLimiter(
       createRateLimiter({
@@ -76,18 +84,28 @@ export async function createApp(options: AppOptions) {
       { onUnavailable: "closed", warn },
     ),
   };
-  // Made now, not on the first unknown-email login, so that login costs what the others do.
-  await deps.hasher.verifyAgainstDummy("warm-up");
-  if (config.admin) await ensureAdmin(deps, config.admin.email, config.admin.password);
+  /** Closes what this function opened; injected dependencies belong to the caller. */
+  const close = async () => {
+    if (!options.rateLimitStore) await store.close();
+    if (!options.database) await database.close();
+  };
+  try {
+    // Made now, not on the first unknown-email login, so that login costs what the others do.
+    await deps.hasher.verifyAgainstDummy("warm-up");
+    if (config.admin) await ensureAdmin(deps, config.admin.email, config.admin.password);
+  } catch (error) {
+    await close();
+    throw error;
+  }
 
   // One line per request, built without an intermediate object when the logger can.
   const access = log.access
     ? log.access.bind(log)
     : (fields: AccessFields) => log.info("request", { ...fields });
-  const mapError = createErrorMapper({
-    log,
-    allowedMethods: createAllowedMethods(() => app.routes),
-  });
+  const allowedMethods = createAllowedMethods(() => app.routes);
+  const mapError = createErrorMapper({ log, allowedMethods });
+  // CORS_ORIGINS unset: an empty plugin and no preflight, every answer as without CORS.
+  const cors = createCors(config.corsOrigins, allowedMethods);
 
   const app = new Elysia()
     // Hooks destructure their argument: Elysia reads their source to decide what to build for
@@ -97,6 +115,11 @@ export async function createApp(options: AppOptions) {
       startRequest(request, set);
     })
     .onError({ as: "global" }, ({ code, error, request, set }) => {
+      // A CORS preflight is an OPTIONS that no route takes: 204 for an allowed origin.
+      if (code === "NOT_FOUND" && cors.preflight(request, set)) {
+        set.status = 204;
+        return "";
+      }
       const { status, headers, body } = mapError.describe(code, error, request, set);
       // Handed over as a body plus `set`, so Elysia makes one Response: a Response returned
       // here would be copied, headers and all, because `set.headers` holds the request id
@@ -122,6 +145,7 @@ export async function createApp(options: AppOptions) {
       // only satisfies the hook's type, which allows a Response or nothing.
       return responseValue as Response;
     })
+    .use(cors.plugin)
     .use(docsModule())
     .use(healthModule(deps))
     .use(authModule(deps))
@@ -130,11 +154,6 @@ export async function createApp(options: AppOptions) {
     .use(usersModule(deps))
     .use(adminModule(deps));
 
-  /** Closes what this function opened; injected dependencies belong to the caller. */
-  const close = async () => {
-    if (!options.rateLimitStore) await store.close();
-    if (!options.database) database.close();
-  };
   return { app, deps, close };
 }
 

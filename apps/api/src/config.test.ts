@@ -32,6 +32,7 @@ describe("defaults (the contract's table)", () => {
       env: "development",
       port: 8000,
       databaseUrl: "./data/app.db",
+      database: { engine: "sqlite", lockTimeoutMs: 1000, statementTimeoutMs: 5000, poolMax: 10 },
       jwtSecret: expect.any(String),
       jwtSecretSource: "generated",
       accessTokenTtl: 900,
@@ -60,6 +61,9 @@ describe("defaults (the contract's table)", () => {
         NODE_ENV: "production",
         PORT: "0",
         DATABASE_URL: ":memory:",
+        DATABASE_LOCK_TIMEOUT_MS: "250",
+        DATABASE_STATEMENT_TIMEOUT_MS: "2000",
+        DATABASE_POOL_MAX: "4",
         JWT_SECRET: SECRET,
         ACCESS_TOKEN_TTL: "3600",
         REFRESH_TOKEN_TTL: "86400",
@@ -76,6 +80,7 @@ describe("defaults (the contract's table)", () => {
       env: "production",
       port: 0,
       databaseUrl: ":memory:",
+      database: { engine: "sqlite", lockTimeoutMs: 250, statementTimeoutMs: 2000, poolMax: 4 },
       jwtSecret: SECRET,
       jwtSecretSource: "environment",
       accessTokenTtl: 3600,
@@ -94,6 +99,10 @@ describe("defaults (the contract's table)", () => {
       ["ACCESS_TOKEN_TTL", "3600", (c) => c.accessTokenTtl],
       ["RATE_LIMIT_MAX", "1", (c) => c.rateLimit.max],
       ["RATE_LIMIT_WINDOW", "1", (c) => c.rateLimit.windowSeconds],
+      ["DATABASE_POOL_MAX", "1", (c) => c.database.poolMax],
+      ["DATABASE_POOL_MAX", "1000", (c) => c.database.poolMax],
+      ["DATABASE_LOCK_TIMEOUT_MS", "10", (c) => c.database.lockTimeoutMs],
+      ["DATABASE_STATEMENT_TIMEOUT_MS", "600000", (c) => c.database.statementTimeoutMs],
     ];
     for (const [name, value, read] of edges) {
       expect(read(loadConfig({ JWT_SECRET: SECRET, [name]: value }, secretFile))).toBe(
@@ -117,6 +126,20 @@ describe("bad configuration is one line naming the variable", () => {
     ["RATE_LIMIT_MAX=0", { RATE_LIMIT_MAX: "0" }, "RATE_LIMIT_MAX"],
     ["RATE_LIMIT_WINDOW=0", { RATE_LIMIT_WINDOW: "0" }, "RATE_LIMIT_WINDOW"],
     ["WORKERS=0", { WORKERS: "0" }, "WORKERS"],
+    ["DATABASE_URL=mysql://…", { DATABASE_URL: "mysql://root:pw@127.0.0.1/test" }, "DATABASE_URL"],
+    ["DATABASE_URL=sqlite://…", { DATABASE_URL: "sqlite://./data/app.db" }, "DATABASE_URL"],
+    ["DATABASE_URL=postgres:// with no host", { DATABASE_URL: "postgres:///db" }, "DATABASE_URL"],
+    ["DATABASE_POOL_MAX=0", { DATABASE_POOL_MAX: "0" }, "DATABASE_POOL_MAX"],
+    [
+      "DATABASE_LOCK_TIMEOUT_MS=abc",
+      { DATABASE_LOCK_TIMEOUT_MS: "abc" },
+      "DATABASE_LOCK_TIMEOUT_MS",
+    ],
+    [
+      "DATABASE_STATEMENT_TIMEOUT_MS=0",
+      { DATABASE_STATEMENT_TIMEOUT_MS: "0" },
+      "DATABASE_STATEMENT_TIMEOUT_MS",
+    ],
     ["WORKERS=2 without REDIS_URL", { WORKERS: "2" }, "REDIS_URL"],
     ["a REDIS_URL that is not one", { REDIS_URL: "http://127.0.0.1:6379" }, "REDIS_URL"],
     ["a 31-byte JWT_SECRET", { JWT_SECRET: "s".repeat(31) }, "JWT_SECRET"],
@@ -162,6 +185,34 @@ describe("bad configuration is one line naming the variable", () => {
       expect(error.stack).toBeDefined(); // it is an Error, but only its message is printed
     });
   }
+
+  test("DATABASE_URL picks the engine: a path, file: and :memory: are SQLite; postgres:// and postgresql:// PostgreSQL", () => {
+    const engineOf = (url: string) =>
+      loadConfig({ JWT_SECRET: SECRET, DATABASE_URL: url }, secretFile).database.engine;
+    for (const url of [
+      "./data/app.db",
+      "/var/lib/app.db",
+      "file:./app.db",
+      "file:///tmp/a.db",
+      ":memory:",
+    ]) {
+      expect(engineOf(url)).toBe("sqlite");
+    }
+    for (const url of ["postgres://app@db.internal:5432/app", "postgresql://app:pw@10.0.0.5/app"]) {
+      expect(engineOf(url)).toBe("postgres");
+    }
+  });
+
+  test("an unknown DATABASE_URL scheme names what is accepted, never the password", () => {
+    const message = refusal({
+      JWT_SECRET: SECRET,
+      DATABASE_URL: "mysql://root:hunter2-secret@127.0.0.1:3306/test",
+    }).message;
+    expect(message).toContain("postgres://");
+    expect(message).toContain(":memory:");
+    expect(message).toContain("file:");
+    expect(message).not.toContain("hunter2-secret");
+  });
 
   test("the message never repeats a secret or a password", () => {
     const secret = "x".repeat(31);

@@ -2,11 +2,24 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { dirname } from "node:path";
 import { Value } from "@sinclair/typebox/value";
 import { Email } from "@statuslab/contracts";
+import { DatabaseUrlError, type Engine, parseDatabaseUrl } from "@statuslab/db";
+import { type Parsed, parseTrustProxy, type TrustProxy } from "./http/client-address.ts";
+import { type CorsOrigins, parseCorsOrigins } from "./http/cors-origins.ts";
 
 export interface Config {
   env: "development" | "production" | "test";
   port: number;
   databaseUrl: string;
+  database: {
+    /** Which engine `databaseUrl` names. */
+    engine: Engine;
+    /** How long a call waits for a lock another session holds before answering 503, in ms. */
+    lockTimeoutMs: number;
+    /** PostgreSQL: the longest one statement may run, in ms. */
+    statementTimeoutMs: number;
+    /** PostgreSQL: connections in the pool. */
+    poolMax: number;
+  };
   jwtSecret: string;
   jwtSecretSource: "environment" | "generated" | "file";
   accessTokenTtl: number;
@@ -17,6 +30,10 @@ export interface Config {
   redisUrl?: string;
   /** API processes sharing the port. */
   workers: number;
+  /** Reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY); unset = none. */
+  trustProxy?: TrustProxy;
+  /** Origins whose pages may read answers (CORS_ORIGINS); unset = no CORS headers at all. */
+  corsOrigins?: CorsOrigins;
 }
 
 /** A configuration mistake: its message is the one line printed before the start stops. */
@@ -42,6 +59,12 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name} must be an integer from ${min} to ${max} (got ${quoted(raw)})`);
   }
   return value;
+}
+
+/** A value its module parsed; a refusal is already one line naming the variable. */
+function accepted<T>(parsed: Parsed<T>): T {
+  if (!parsed.ok) throw new ConfigError(parsed.message);
+  return parsed.value;
 }
 
 export const SECRET_FILE = "./data/.jwt-secret";
@@ -98,6 +121,13 @@ export function loadConfig(env: Env = process.env, secretFile = SECRET_FILE): Co
     throw new ConfigError("ADMIN_PASSWORD must be 8 to 128 characters");
   }
   const databaseUrl = env.DATABASE_URL || "./data/app.db";
+  let engine: Engine;
+  try {
+    engine = parseDatabaseUrl(databaseUrl).engine;
+  } catch (error) {
+    if (error instanceof DatabaseUrlError) throw new ConfigError(error.message);
+    throw error;
+  }
   const redisUrl = env.REDIS_URL?.trim() || undefined;
   if (redisUrl !== undefined && !/^(redis|rediss|redis\+unix|redis\+tls):\/\/\S+$/.test(redisUrl)) {
     throw new ConfigError(
@@ -105,6 +135,8 @@ export function loadConfig(env: Env = process.env, secretFile = SECRET_FILE): Co
     );
   }
   const workers = integer(env, "WORKERS", 1, 1, 64);
+  const trustProxy = accepted(parseTrustProxy(env.TRUST_PROXY));
+  const corsOrigins = accepted(parseCorsOrigins(env.CORS_ORIGINS));
   if (workers > 1 && redisUrl === undefined) {
     throw new ConfigError(
       `WORKERS=${workers} needs REDIS_URL: each process would otherwise keep its own rate-limit counts and allow ${workers}× the limit (set REDIS_URL=redis://127.0.0.1:6379, or WORKERS=1)`,
@@ -114,6 +146,12 @@ export function loadConfig(env: Env = process.env, secretFile = SECRET_FILE): Co
     env: nodeEnv,
     port: integer(env, "PORT", 8000, 0, 65535),
     databaseUrl,
+    database: {
+      engine,
+      lockTimeoutMs: integer(env, "DATABASE_LOCK_TIMEOUT_MS", 1000, 10, 60_000),
+      statementTimeoutMs: integer(env, "DATABASE_STATEMENT_TIMEOUT_MS", 5000, 100, 600_000),
+      poolMax: integer(env, "DATABASE_POOL_MAX", 10, 1, 1000),
+    },
     ...resolveSecret(env, nodeEnv, secretFile),
     accessTokenTtl: integer(env, "ACCESS_TOKEN_TTL", 900, 1, 3600),
     refreshTokenTtl: integer(env, "REFRESH_TOKEN_TTL", 2_592_000, 60, 31_536_000),
@@ -126,5 +164,7 @@ export function loadConfig(env: Env = process.env, secretFile = SECRET_FILE): Co
     },
     ...(redisUrl ? { redisUrl } : {}),
     workers,
+    ...(trustProxy ? { trustProxy } : {}),
+    ...(corsOrigins ? { corsOrigins } : {}),
   };
 }

@@ -15,8 +15,10 @@ export interface Deps {
   limiter: GuardedRateLimiter;
   loginThrottle: LoginThrottle;
   /**
-   * Who is calling, for login throttling: the peer address of the connection. Proxy headers
-   * (X-Forwarded-For) are not trusted: any client can write them.
+   * Who is calling, for login throttling: the peer address of the connection, or, behind the
+   * proxies TRUST_PROXY names, the first address in X-Forwarded-For, from the right, that is
+   * not one of them (http/client-address.ts). Without TRUST_PROXY the header is never read:
+   * any client can write it.
    */
   clientAddress: (request: Request, server: Server<unknown> | null) => string;
   log: Logger;

@@ -3,9 +3,8 @@
  * is bounded, and every child is killed in afterAll even when a test fails half-way.
  */
 
-import { Database } from "bun:sqlite";
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { poolThreadCpuMillis } from "@statuslab/auth";
@@ -19,15 +18,21 @@ import {
   TEST_TIMEOUT,
   tempDir,
 } from "../test/api-process.ts";
+import { freshTestDatabase } from "../test/support.ts";
 
 afterAll(cleanupProcesses);
 
-const configured = (cwd: string) => ({
-  DATABASE_URL: join(cwd, "app.db"),
-  JWT_SECRET: SECRET,
-  ADMIN_EMAIL: ADMIN.email,
-  ADMIN_PASSWORD: ADMIN.password,
-});
+/** A complete configuration on a fresh database of the engine under test, and that database. */
+async function configured() {
+  const stored = await freshTestDatabase();
+  const env = {
+    DATABASE_URL: stored.url,
+    JWT_SECRET: SECRET,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+  };
+  return { env, stored };
+}
 
 /** fetch with a deadline, so a hung server fails the test instead of stalling it. */
 function call(url: string, init: RequestInit = {}, timeoutMs = 10_000) {
@@ -61,7 +66,7 @@ describe("a real server", () => {
     "signs up, logs in with the OAuth2 form and answers /users/me over HTTP",
     async () => {
       const cwd = tempDir();
-      const server = await start(configured(cwd), cwd);
+      const server = await start((await configured()).env, cwd);
       try {
         expect(server.url).toMatch(/^http:\/\/[^/]+:\d+$/);
         // The banner's later lines may arrive after the first: wait for them, do not race.
@@ -117,7 +122,7 @@ describe("a real server", () => {
     "/docs and its assets load; HEAD has no body; errors are problem+json",
     async () => {
       const cwd = tempDir();
-      const server = await start(configured(cwd), cwd);
+      const server = await start((await configured()).env, cwd);
       try {
         const page = await call(`${server.url}/docs`);
         expect(page.status).toBe(200);
@@ -159,7 +164,7 @@ describe("a real server", () => {
     "bodies over 64 KiB: 413 problem+json with Content-Length and when streamed",
     async () => {
       const cwd = tempDir();
-      const server = await start(configured(cwd), cwd);
+      const server = await start((await configured()).env, cwd);
       try {
         const withLength = await call(`${server.url}/users/`, {
           method: "POST",
@@ -209,7 +214,7 @@ describe("a real server", () => {
     "SIGTERM during a sign-up: the sign-up still gets its 201, exit 0, the user is kept",
     async () => {
       const cwd = tempDir();
-      const env = configured(cwd);
+      const { env, stored } = await configured();
       const server = await start(env, cwd);
       // The body arrives in two parts, so the request is certainly in flight at SIGTERM.
       const body = new TextEncoder().encode(
@@ -251,15 +256,12 @@ describe("a real server", () => {
       expect(server.stdout()).toContain('"msg":"stopped"');
       expect(server.stderr()).toBe("");
 
-      const database = new Database(env.DATABASE_URL, { readonly: true });
-      try {
-        const row = database
-          .query("SELECT id, email FROM users WHERE email = ?")
-          .get("inflight@example.com");
-        expect(row).toEqual({ id: user.id, email: "inflight@example.com" });
-      } finally {
-        database.close();
-      }
+      const rows = (await stored.rows("users")).filter(
+        (row) => row.email === "inflight@example.com",
+      );
+      expect(rows.map(({ id, email }) => ({ id, email }))).toEqual([
+        { id: user.id, email: "inflight@example.com" },
+      ]);
     },
     TEST_TIMEOUT,
   );
@@ -268,7 +270,7 @@ describe("a real server", () => {
     "SIGTERM while argon2id is hashing (whole body sent): 201 and exit 0",
     async () => {
       const cwd = tempDir();
-      const env = configured(cwd);
+      const { env, stored } = await configured();
       const server = await start(env, cwd);
       const before = poolThreadCpuMillis(server.process.pid);
       const pending = signUp(server.url, "hashing@example.com");
@@ -281,16 +283,8 @@ describe("a real server", () => {
       const response = await pending;
       expect(response.status).toBe(201);
       expect(await server.exited()).toBe(0);
-      const database = new Database(env.DATABASE_URL, { readonly: true });
-      try {
-        expect(
-          database
-            .query("SELECT count(*) AS n FROM users WHERE email = ?")
-            .get("hashing@example.com"),
-        ).toEqual({ n: 1 });
-      } finally {
-        database.close();
-      }
+      const rows = await stored.rows("users");
+      expect(rows.filter((row) => row.email === "hashing@example.com")).toHaveLength(1);
     },
     TEST_TIMEOUT,
   );
@@ -299,7 +293,7 @@ describe("a real server", () => {
     "SIGINT on an idle server: exit 0 promptly",
     async () => {
       const cwd = tempDir();
-      const server = await start(configured(cwd), cwd);
+      const server = await start((await configured()).env, cwd);
       // A keep-alive connection left open by a finished request must not hold the exit.
       expect((await call(`${server.url}/health`)).status).toBe(200);
       server.process.kill("SIGINT");
@@ -398,6 +392,45 @@ describe("configuration at start", () => {
     TEST_TIMEOUT,
   );
 
+  for (const url of [
+    "mysql://root:hunter2-secret@127.0.0.1:3306/test",
+    "mariadb://root:hunter2-secret@127.0.0.1/test",
+    "sqlite://./data/app.db",
+    "http://example.com/app.db",
+  ]) {
+    test(
+      `DATABASE_URL=${url.replace("hunter2-secret", "…")}: one line naming DATABASE_URL and what it takes, no password, no file made`,
+      async () => {
+        const result = await refused({ JWT_SECRET: SECRET, DATABASE_URL: url });
+        expectOneLine(result, "DATABASE_URL");
+        expect(result.lines[0]).toContain("postgres://");
+        expect(result.lines[0]).toContain(":memory:");
+        expect(result.lines[0]).not.toContain("hunter2-secret");
+        expect(readdirSync(result.cwd)).toEqual([]);
+      },
+      TEST_TIMEOUT,
+    );
+  }
+
+  test(
+    "PostgreSQL unreachable at start: one line naming DATABASE_URL, the password masked, exit non-zero",
+    async () => {
+      // A port nothing listens on: taken, then freed.
+      const probe = Bun.serve({ port: 0, fetch: () => new Response() });
+      const port = probe.port;
+      probe.stop(true);
+      const result = await refused({
+        JWT_SECRET: SECRET,
+        DATABASE_URL: `postgres://app:hunter2-secret@127.0.0.1:${port}/app`,
+      });
+      expectOneLine(result, "DATABASE_URL");
+      expect(result.lines[0]).toContain("unreachable");
+      expect(result.lines[0]).toContain("postgres://app:***@127.0.0.1");
+      expect(result.lines[0]).not.toContain("hunter2-secret");
+    },
+    TEST_TIMEOUT,
+  );
+
   test(
     "a port already taken: one line naming PORT",
     async () => {
@@ -431,7 +464,7 @@ describe("configuration at start", () => {
     "production with a good secret starts, and an un-printable JSON value is a 422",
     async () => {
       const cwd = tempDir();
-      const server = await start({ NODE_ENV: "production", ...configured(cwd) }, cwd);
+      const server = await start({ NODE_ENV: "production", ...(await configured()).env }, cwd);
       try {
         expect(server.stdout()).not.toMatch(/generated a JWT secret/i);
         expect(existsSync(join(cwd, "data"))).toBe(false);

@@ -1,6 +1,7 @@
-import { DatabaseUnavailableError } from "@statuslab/db";
+import { DatabaseUnavailableError, maskDatabaseUrl } from "@statuslab/db";
 import { createApp } from "./app.ts";
 import { type Config, SECRET_FILE } from "./config.ts";
+import { describeTrustProxy } from "./http/client-address.ts";
 
 /** A start that cannot go on ends with one line naming the cause, never a stack trace. */
 export function stop(line: string): never {
@@ -17,7 +18,7 @@ async function appOrExit(config: Config) {
   } catch (error) {
     if (!(error instanceof DatabaseUnavailableError)) throw error;
     stop(
-      `Configuration error: DATABASE_URL ${JSON.stringify(config.databaseUrl)} cannot be used: ${error.message} (${error.reason})`,
+      `Database error: DATABASE_URL ${JSON.stringify(maskDatabaseUrl(config.databaseUrl))} cannot be used: ${error.message} (${error.reason})`,
     );
   }
 }
@@ -27,8 +28,14 @@ export function printBanner(config: Config, url: string, workers = 1) {
     `Status Code Lab API listening on ${url}${workers > 1 ? ` (${workers} workers)` : ""}`,
   );
   console.log(`Swagger UI: ${url}/docs   OpenAPI: ${url}/openapi.json`);
-  console.log(`Database: ${config.databaseUrl}`);
+  const engine = config.database.engine === "postgres" ? "PostgreSQL" : "SQLite";
+  console.log(`Database: ${engine} ${maskDatabaseUrl(config.databaseUrl)}`);
   if (config.redisUrl) console.log("Rate limits: shared in Redis");
+  if (config.trustProxy) console.log(`Client address: ${describeTrustProxy(config.trustProxy)}`);
+  if (config.corsOrigins) {
+    const origins = config.corsOrigins === "*" ? "any origin" : config.corsOrigins.join(", ");
+    console.log(`CORS: pages from ${origins} may call the API`);
+  }
   if (config.jwtSecretSource === "generated") {
     console.log(`Development: generated a JWT secret and kept it in ${SECRET_FILE}`);
   } else if (config.jwtSecretSource === "file") {

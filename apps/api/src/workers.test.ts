@@ -1,10 +1,9 @@
 /**
- * Many processes, one truth: API processes sharing one SQLite file and one Redis must behave
- * as one API. Two processes are started on their own ports so each request goes exactly where
+ * Many processes, one truth: API processes sharing one database (a SQLite file, or PostgreSQL:
+ * several hosts) and one Redis must behave as one API. Two processes are started on their own ports so each request goes exactly where
  * the test says; then the supervisor (`WORKERS=2`) is checked on one shared port.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { join } from "node:path";
 import { REDIS_URL, requireRedis } from "@statuslab/rate-limiter/testing";
 import {
   ADMIN,
@@ -15,15 +14,17 @@ import {
   TEST_TIMEOUT,
   tempDir,
 } from "../test/api-process.ts";
+import { freshTestDatabase } from "../test/support.ts";
 
 afterAll(cleanupProcesses);
 
 const redisUp = await requireRedis();
 const run = `${process.pid}-${Date.now().toString(36)}`;
 
-function shared(cwd: string, extra: Record<string, string> = {}) {
+/** The environment of processes sharing one fresh database of the engine under test. */
+async function shared(extra: Record<string, string> = {}) {
   return {
-    DATABASE_URL: join(cwd, "app.db"),
+    DATABASE_URL: (await freshTestDatabase()).url,
     JWT_SECRET: SECRET,
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
@@ -40,13 +41,14 @@ const form = (fields: Record<string, string>) => ({
   body: new URLSearchParams(fields),
 });
 
-describe.skipIf(!redisUp)("two API processes, one SQLite file, one Redis", () => {
+describe.skipIf(!redisUp)("two API processes, one database, one Redis", () => {
   test(
     "the rate limit, accounts and refresh tokens are the same wherever a request lands",
     async () => {
       const cwd = tempDir();
-      const a = await start(shared(cwd), cwd);
-      const b = await start(shared(cwd), cwd);
+      const env = await shared();
+      const a = await start(env, cwd);
+      const b = await start(env, cwd);
       expect(a.url).not.toBe(b.url);
       const both = [a.url, b.url];
 
@@ -104,7 +106,7 @@ describe.skipIf(!redisUp)("two API processes, one SQLite file, one Redis", () =>
     "WORKERS=2 serves one port from two processes and stops both on SIGTERM",
     async () => {
       const cwd = tempDir();
-      const server = await start(shared(cwd, { WORKERS: "2" }), cwd);
+      const server = await start(await shared({ WORKERS: "2" }), cwd);
       expect(server.stdout()).toContain("(2 workers)");
       const children = Bun.spawnSync(["ps", "-o", "pid=", "--ppid", String(server.process.pid)]);
       expect(children.stdout.toString().trim().split(/\s+/)).toHaveLength(2);
@@ -123,7 +125,7 @@ describe.skipIf(!redisUp)("two API processes, one SQLite file, one Redis", () =>
 
 test("WORKERS=2 without REDIS_URL refuses to start, in one line naming the fix", async () => {
   const cwd = tempDir();
-  const { REDIS_URL: _, ...withoutRedis } = shared(cwd, { WORKERS: "2", PORT: "0" });
+  const { REDIS_URL: _, ...withoutRedis } = await shared({ WORKERS: "2", PORT: "0" });
   const child = spawn({ PATH: process.env.PATH ?? "", HOME: cwd, ...withoutRedis }, cwd);
   expect(await child.exited()).toBe(1);
   const lines = child.stderr().trim().split("\n");
@@ -136,7 +138,7 @@ test(
   "a user deleted or demoted through one process is refused at once by another that just served them",
   async () => {
     const cwd = tempDir();
-    const { REDIS_URL: _, ...env } = shared(cwd);
+    const { REDIS_URL: _, ...env } = await shared();
     const a = await start(env, cwd);
     const b = await start(env, cwd);
     const json = (method: string, token: string, body?: unknown) => ({

@@ -1,4 +1,9 @@
-import { openDatabase } from "@statuslab/db";
+import type { Database } from "@statuslab/db";
+import {
+  createTestDatabase,
+  type TestDatabase,
+  type TestDatabaseOptions,
+} from "@statuslab/db/testing";
 import { MemoryStore } from "@statuslab/rate-limiter";
 import { type AppOptions, createApp } from "../src/app.ts";
 import { type Config, loadConfig } from "../src/config.ts";
@@ -9,37 +14,99 @@ export const ADMIN = { email: "admin@example.com", password: "admin-password-1" 
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
-    ...loadConfig({ NODE_ENV: "test", JWT_SECRET: TEST_SECRET, DATABASE_URL: ":memory:" }),
+    // Two connections per pool on PostgreSQL: Bun opens a pool's every connection at once, and
+    // each costs the server a process; the tests that need more say so.
+    ...loadConfig({
+      NODE_ENV: "test",
+      JWT_SECRET: TEST_SECRET,
+      DATABASE_URL: ":memory:",
+      DATABASE_POOL_MAX: "2",
+    }),
     admin: ADMIN,
     ...overrides,
   };
 }
 
+/**
+ * Everything made during a test is undone after it, and everything made outside one (in a
+ * `beforeAll`) after the run (test/preload.ts): on PostgreSQL an app left open would keep its
+ * pool of connections, and its database, until the process ends.
+ */
+const perTest: (() => Promise<void>)[] = [];
+const perRun: (() => Promise<void>)[] = [];
+let inTest = false;
+
+function cleanUpLater(cleanup: () => Promise<void>) {
+  (inTest ? perTest : perRun).push(cleanup);
+}
+
+async function runAll(cleanups: (() => Promise<void>)[]) {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+}
+
+export const testLifecycle = {
+  started() {
+    inTest = true;
+  },
+  async ended() {
+    inTest = false;
+    await runAll(perTest);
+  },
+  runEnded: () => runAll(perRun),
+};
+
+/**
+ * A fresh, empty database on the engine under test (STATUSLAB_TEST_ENGINE), dropped after the
+ * test unless the caller drops it first.
+ */
+export async function freshTestDatabase(
+  options: Omit<TestDatabaseOptions, "engine"> = {},
+): Promise<TestDatabase> {
+  const testDatabase = await createTestDatabase(options);
+  cleanUpLater(() => testDatabase.drop());
+  return testDatabase;
+}
+
 /** Cheap argon2id: the same algorithm and code path, a fraction of the memory and time. */
 export const CHEAP_HASHING = { memoryCost: 1024, timeCost: 1 };
 
-/** A fresh API on an in-memory database, with its access log captured in `logs`. */
-export async function makeApp(overrides: Partial<Config> = {}, options: Partial<AppOptions> = {}) {
+/**
+ * A fresh API with its access log captured in `logs`: on a fresh database of the engine under
+ * test (`testDatabase`, for staging faults and reading what was stored), or on `database`.
+ */
+export async function makeApp(
+  overrides: Partial<Config> = {},
+  options: Partial<AppOptions> & { testDatabase?: TestDatabase } = {},
+) {
   const logs: string[] = [];
   const config = testConfig(overrides);
-  const database = options.database ?? openDatabase(config.databaseUrl);
+  const testDatabase = options.testDatabase ?? (await freshTestDatabase());
+  // Opened as createApp would open DATABASE_URL, with the configured timeouts and pool.
+  const { lockTimeoutMs, statementTimeoutMs, poolMax } = config.database;
+  const database: Database =
+    options.database ?? (await testDatabase.open({ lockTimeoutMs, statementTimeoutMs, poolMax }));
   const rateLimitStore = options.rateLimitStore ?? new MemoryStore({ sweepIntervalMs: 0 });
+  const { testDatabase: _, ...appOptions } = options;
   const built = await createApp({
     config,
     passwordHashing: CHEAP_HASHING,
     logger: createLogger((line) => logs.push(line)),
-    ...options,
+    ...appOptions,
     database,
     rateLimitStore,
   });
   const api = client(built.app.handle.bind(built.app));
-  /** The app closes what it opened; this also closes the store (and an in-memory database). */
+  let closed = false;
+  /** Closes the app, its store and its database (each test's leftovers are closed anyway). */
   const close = async () => {
+    if (closed) return;
+    closed = true;
     await built.close();
     await rateLimitStore.close();
-    if (!options.database) database.close();
+    if (!options.database) await database.close();
   };
-  return { ...built, close, config, database, logs, api };
+  cleanUpLater(close);
+  return { ...built, close, config, database, testDatabase, logs, api };
 }
 
 export interface Sent {

@@ -2,6 +2,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Engine } from "@statuslab/db";
+import { createTestDatabase, dropSpareTestDatabases } from "@statuslab/db/testing";
+import { requirePostgres } from "@statuslab/db/testing/require-postgres";
 import { type Report, runAuto, stepLine } from "./auto.ts";
 import { plain } from "./color.ts";
 import { CONTRACT_STATUS_CODES } from "./coverage.ts";
@@ -269,53 +272,59 @@ async function startServer(env: Record<string, string>) {
   return { url, server };
 }
 
-test("the real lessons against a real server (--url): in-process-only steps skipped, the rest as documented", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "lessons-remote-"));
-  const admin = { ADMIN_EMAIL: "admin@example.com", ADMIN_PASSWORD: "remote-admin-password" };
-  const { url, server } = await startServer({
-    NODE_ENV: "production",
-    PORT: "0",
-    DATABASE_URL: join(dir, "app.db"),
-    JWT_SECRET: "a-secret-for-the-lessons-remote-test-0123456789",
-    ...admin,
-  });
-  try {
-    // No JWT_SECRET for the runner: minting an expired token is impossible, so skipped too.
-    const { stdout, stderr, exitCode } = await runner(["--auto", "--json", "--url", url], admin);
-    const report = parseReport(stdout, stderr);
-    expect(report.target).toEqual({ kind: "remote", url });
-    const steps = allSteps(report);
-    expect(
-      steps.filter((s) => !s.passed && !s.skipped),
-      "these steps failed against the real server",
-    ).toEqual([]);
+// Against an API on each engine: a learner may point the runner at either.
+const engines: Engine[] = ["sqlite"];
+if (await requirePostgres()) engines.push("postgres");
+afterAll(dropSpareTestDatabases);
 
-    const byId = new Map(
-      lessons.flatMap((l) => l.steps.map((s) => [`${l.id}/${s.id}`, s] as const)),
-    );
-    const skipped = steps.filter((s) => s.skipped);
-    for (const s of skipped) {
-      const def = byId.get(`${s.lesson}/${s.id}`);
-      const powers = [...(def?.before ?? []), ...(def?.after ?? [])].map((p) => p.power);
-      if (powers.includes("lock-database")) expect(s.reason).toContain("in-process");
-      else if (powers.includes("mint-expired-token")) expect(s.reason).toContain("JWT_SECRET");
-      else if (!def?.optional) expect(s.reason).toMatch(/^depends on ".*", which was skipped$/);
-    }
-    // Every step that needs a power is among the skipped, never reported as passed.
-    const needPowers = steps.filter((s) => {
-      const def = byId.get(`${s.lesson}/${s.id}`);
-      return (def?.before?.length ?? 0) + (def?.after?.length ?? 0) > 0;
+for (const engine of engines)
+  test(`the real lessons against a real server on ${engine} (--url): in-process-only steps skipped, the rest as documented`, async () => {
+    const database = await createTestDatabase({ engine });
+    const admin = { ADMIN_EMAIL: "admin@example.com", ADMIN_PASSWORD: "remote-admin-password" };
+    const { url, server } = await startServer({
+      NODE_ENV: "production",
+      PORT: "0",
+      DATABASE_URL: database.url,
+      JWT_SECRET: "a-secret-for-the-lessons-remote-test-0123456789",
+      ...admin,
     });
-    expect(needPowers.length).toBeGreaterThan(0);
-    for (const s of needPowers) expect(s.skipped, `${s.lesson}/${s.id}`).toBe(true);
-    expect(report.coverage).toBeUndefined();
-    expect(exitCode).toBe(0);
-  } finally {
-    server.kill();
-    await server.exited;
-    rmSync(dir, { recursive: true, force: true });
-  }
-}, 120_000);
+    try {
+      // No JWT_SECRET for the runner: minting an expired token is impossible, so skipped too.
+      const { stdout, stderr, exitCode } = await runner(["--auto", "--json", "--url", url], admin);
+      const report = parseReport(stdout, stderr);
+      expect(report.target).toEqual({ kind: "remote", url });
+      const steps = allSteps(report);
+      expect(
+        steps.filter((s) => !s.passed && !s.skipped),
+        "these steps failed against the real server",
+      ).toEqual([]);
+
+      const byId = new Map(
+        lessons.flatMap((l) => l.steps.map((s) => [`${l.id}/${s.id}`, s] as const)),
+      );
+      const skipped = steps.filter((s) => s.skipped);
+      for (const s of skipped) {
+        const def = byId.get(`${s.lesson}/${s.id}`);
+        const powers = [...(def?.before ?? []), ...(def?.after ?? [])].map((p) => p.power);
+        if (powers.includes("lock-database")) expect(s.reason).toContain("in-process");
+        else if (powers.includes("mint-expired-token")) expect(s.reason).toContain("JWT_SECRET");
+        else if (!def?.optional) expect(s.reason).toMatch(/^depends on ".*", which was skipped$/);
+      }
+      // Every step that needs a power is among the skipped, never reported as passed.
+      const needPowers = steps.filter((s) => {
+        const def = byId.get(`${s.lesson}/${s.id}`);
+        return (def?.before?.length ?? 0) + (def?.after?.length ?? 0) > 0;
+      });
+      expect(needPowers.length).toBeGreaterThan(0);
+      for (const s of needPowers) expect(s.skipped, `${s.lesson}/${s.id}`).toBe(true);
+      expect(report.coverage).toBeUndefined();
+      expect(exitCode).toBe(0);
+    } finally {
+      server.kill();
+      await server.exited;
+      await database.drop();
+    }
+  }, 120_000);
 
 test("usage errors exit 2; --help exits 0", async () => {
   expect((await runner(["--bogus"])).exitCode).toBe(2);

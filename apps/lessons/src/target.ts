@@ -5,13 +5,12 @@
  * against an API someone started; the steps that need a power it lacks are skipped, never
  * reported as passed.
  */
-import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AppOptions, createApp, loadConfig } from "@statuslab/api";
 import { createJwtService } from "@statuslab/auth";
-import { openDatabase } from "@statuslab/db";
+import { createTestDatabase, type HeldLock } from "@statuslab/db/testing";
 import type { Power } from "./model.ts";
 import type { Vars } from "./template.ts";
 
@@ -56,9 +55,10 @@ export interface InProcessOptions {
 }
 
 export async function startInProcess(options: InProcessOptions = {}): Promise<Target> {
+  // Only the JWT secret file goes here; the database is a throw-away SQLite file whose lock
+  // the outage lesson takes from a second connection.
   const dir = mkdtempSync(join(tmpdir(), "statuslab-lessons-"));
-  // A file, not :memory:, because the outage lesson needs a second connection to lock it.
-  const file = join(dir, "app.db");
+  const testDatabase = await createTestDatabase({ engine: "sqlite" });
   const admin = { email: IN_PROCESS_ADMIN_EMAIL, password: randomSecret(18) };
   const jwtSecret = randomSecret(48);
   // Only what we pass: a learner's shell (RATE_LIMIT_MAX, …) must not change what the docs say.
@@ -66,14 +66,14 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<Ta
     {
       NODE_ENV: "production",
       PORT: "0",
-      DATABASE_URL: file,
+      DATABASE_URL: testDatabase.url,
       JWT_SECRET: jwtSecret,
       ADMIN_EMAIL: admin.email,
       ADMIN_PASSWORD: admin.password,
     },
     join(dir, ".jwt-secret"),
   );
-  const database = openDatabase(file);
+  const database = await testDatabase.open();
   let built: Awaited<ReturnType<typeof createApp>>;
   try {
     built = await createApp({
@@ -89,7 +89,7 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<Ta
       maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     });
   } catch (error) {
-    database.close();
+    await testDatabase.drop();
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
@@ -97,16 +97,12 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<Ta
   const port = app.server?.port;
   if (!port) throw new Error("the in-process API did not start listening");
 
-  let locker: Database | undefined;
+  let locker: HeldLock | undefined;
   let closed = false;
-  const unlock = () => {
-    if (!locker) return;
-    try {
-      locker.exec("COMMIT");
-    } finally {
-      locker.close();
-      locker = undefined;
-    }
+  const unlock = async () => {
+    const held = locker;
+    locker = undefined;
+    await held?.release();
   };
 
   return {
@@ -120,11 +116,10 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<Ta
           // Another connection holding the write lock, as a migration or a backup would: the
           // API's writes wait out their retry budget (~1 s) and answer 503. Reads still work (WAL).
           if (locker) return;
-          locker = new Database(file);
-          locker.exec("BEGIN EXCLUSIVE");
+          locker = await testDatabase.lock("writes");
           return;
         case "unlock-database":
-          unlock();
+          await unlock();
           return;
         case "mint-expired-token":
           vars[power.into] = await mintExpired(jwtSecret, userIdOf(power, vars));
@@ -134,10 +129,10 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<Ta
     async close() {
       if (closed) return;
       closed = true;
-      unlock();
+      await unlock();
       await app.stop(true);
       await closeApp();
-      database.close();
+      await testDatabase.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -5,7 +5,9 @@ export const ItemCreate = Type.Object(
     title: Type.String({
       minLength: 1,
       maxLength: 200,
-      errorMessage: "must be a string of 1 to 200 characters",
+      // U+0000 is refused: PostgreSQL cannot store it, and it is never part of real text.
+      pattern: "^[^\\u0000]*$",
+      errorMessage: "must be a string of 1 to 200 characters, without U+0000",
       examples: ["Buy milk"],
     }),
   },

@@ -27,7 +27,9 @@ export const Password = Type.String({
 export const UserName = Type.String({
   minLength: 1,
   maxLength: 100,
-  errorMessage: "must be a string of 1 to 100 characters",
+  // U+0000 is refused: PostgreSQL cannot store it, and it is never part of real text.
+  pattern: "^[^\\u0000]*$",
+  errorMessage: "must be a string of 1 to 100 characters, without U+0000",
   examples: ["Alice"],
 });
 

@@ -1,28 +1,30 @@
-export { type DatabaseHandle, type OpenOptions, openDatabase } from "./client.ts";
+export {
+  type Database,
+  ENGINES,
+  type Engine,
+  emailKey,
+  type ItemRow,
+  type NewRefreshToken,
+  type NewUser,
+  type RefreshTokenRow,
+  type Repository,
+  ROLES,
+  type Role,
+  type RotationOutcome,
+  type UserRow,
+} from "./contract.ts";
 export {
   ConstraintViolationError,
-  classifySqliteError,
   DatabaseUnavailableError,
+  DatabaseUrlError,
   ForeignKeyViolationError,
   type UnavailableReason,
   UniqueViolationError,
 } from "./errors.ts";
-export type { NewRefreshToken, RotationOutcome } from "./refresh-tokens.ts";
+export { type OpenOptions, openDatabase } from "./open.ts";
 export {
-  createRepository,
-  emailKey,
-  type NewUser,
-  type Repository,
-  type RepositoryOptions,
-} from "./repository.ts";
-export { type RetryOptions, withRetry } from "./retry.ts";
-export {
-  type ItemRow,
-  items,
-  type RefreshTokenRow,
-  ROLES,
-  type Role,
-  refreshTokens,
-  type UserRow,
-  users,
-} from "./schema.ts";
+  ACCEPTED_DATABASE_URLS,
+  type DatabaseTarget,
+  maskDatabaseUrl,
+  parseDatabaseUrl,
+} from "./url.ts";

@@ -210,13 +210,11 @@ describe("login cost does not reveal who has an account", () => {
   });
 
   test("passwords are stored as argon2id hashes with the configured cost, never as sent", async () => {
-    const { api, database } = await makeApp();
+    const { api, testDatabase } = await makeApp();
     await api.register("params@example.com", "password-123");
-    const row = database.sqlite
-      .query<{ password_hash: string }, []>(
-        "SELECT password_hash FROM users WHERE email_key = 'params@example.com'",
-      )
-      .get();
+    const row = (await testDatabase.rows("users")).find(
+      (user) => user.email_key === "params@example.com",
+    );
     // $argon2id$v=19$m=…,t=…,p=…$salt$hash, with the test suite's cheap cost.
     expect(row?.password_hash).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
     expect(row?.password_hash).not.toContain("password-123");

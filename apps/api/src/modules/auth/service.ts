@@ -19,15 +19,11 @@ const SUBJECT = /^[1-9][0-9]{0,14}$/;
 /**
  * Who is calling: the token proves an id, the database says whether that user still
  * exists and what role they have now (never a role frozen in the token).
- *
- * Answers without waiting when it can (the usual case under load): the token check is
- * synchronous, and so is the user when this process holds their row fresh. Only a user not
- * held yet waits for the read. Throws, synchronously or through the promise, when refused.
  */
-export function authenticate(
+export async function authenticate(
   deps: Deps,
   authorization: string | undefined,
-): UserRow | Promise<UserRow> {
+): Promise<UserRow> {
   const token = extractBearerToken(authorization);
   // A refresh token proves nothing on its own: it is only good for POST /token.
   if (looksLikeRefreshToken(token)) throw new CredentialsRejectedError();
@@ -35,10 +31,7 @@ export function authenticate(
   const claims = deps.jwt.verifySync(token);
   if (!SUBJECT.test(claims.sub)) throw new CredentialsRejectedError();
   const id = Number(claims.sub);
-  return deps.repo.freshUserById(id) ?? deps.repo.findUserById(id).then(existing);
-}
-
-function existing(user: UserRow | undefined): UserRow {
+  const user = await deps.repo.findUserById(id);
   if (!user) throw new CredentialsRejectedError();
   return user;
 }

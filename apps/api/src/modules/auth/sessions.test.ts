@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { createRefreshToken } from "@statuslab/auth";
 import { expectProblem } from "../../../test/problem-assertions.ts";
-import { makeApp } from "../../../test/support.ts";
+import { makeApp, testConfig } from "../../../test/support.ts";
 
 type Api = Awaited<ReturnType<typeof makeApp>>["api"];
 
@@ -33,10 +33,8 @@ describe("POST /token (password grant) starts a session", () => {
   });
 
   test("stores only a hash of the refresh token", async () => {
-    const { database, refreshToken } = await loggedIn();
-    const rows = database.sqlite
-      .query<{ token_hash: string }, []>("SELECT token_hash FROM refresh_tokens")
-      .all();
+    const { testDatabase, refreshToken } = await loggedIn();
+    const rows = await testDatabase.rows("refresh_tokens");
     expect(rows).toHaveLength(1);
     expect(rows[0]?.token_hash).not.toContain(refreshToken.slice(4, 20));
   });
@@ -57,12 +55,11 @@ describe("grant_type=refresh_token rotates", () => {
   });
 
   test("rotation never extends the absolute lifetime of the login", async () => {
-    const { api, database, refreshToken } = await loggedIn();
+    const { api, testDatabase, refreshToken } = await loggedIn();
     await refresh(api, refreshToken);
-    const ends = database.sqlite
-      .query<{ e: number }, []>("SELECT DISTINCT expires_at AS e FROM refresh_tokens")
-      .all();
-    expect(ends).toHaveLength(1);
+    const rows = await testDatabase.rows("refresh_tokens");
+    expect(rows).toHaveLength(2);
+    expect(new Set(rows.map((row) => row.expires_at)).size).toBe(1);
   });
 
   test("replaying a spent token: 401, and the whole family dies (the newest token too)", async () => {
@@ -98,6 +95,21 @@ describe("grant_type=refresh_token rotates", () => {
     // winner keeps only its access token until it expires.
     expect((await api.get("/users/me", winner.access_token)).status).toBe(200);
     expectProblem(await refresh(api, winner.refresh_token), 401, "Refresh token revoked");
+  });
+
+  test("ten refreshes racing with one token: exactly one 200, the other nine 401, and the family ends", async () => {
+    // A pool of several connections on PostgreSQL, so that the ten really run at once there.
+    const made = await makeApp({ database: { ...testConfig().database, poolMax: 10 } });
+    const { password } = await made.api.register("racer@example.com");
+    const login = await made.api.login("racer@example.com", password);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => refresh(made.api, login.body.refresh_token)),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(9);
+    const winner = results.find((r) => r.status === 200)?.body;
+    expectProblem(await refresh(made.api, winner.refresh_token), 401, "Refresh token revoked");
   });
 
   test("unknown and expired refresh tokens: 401", async () => {

@@ -29,7 +29,7 @@ describe("GET /health", () => {
 
   test("503 problem+json with Retry-After once the database is closed", async () => {
     const { api, database } = await makeApp();
-    database.close();
+    await database.close();
     const sent = await api.get("/health");
     expectProblem(sent, 503, "Database unavailable");
     expect(sent.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);

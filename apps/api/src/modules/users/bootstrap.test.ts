@@ -1,43 +1,30 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type DatabaseHandle, openDatabase } from "@statuslab/db";
+import { beforeEach, describe, expect, test } from "bun:test";
+import type { TestDatabase } from "@statuslab/db/testing";
 import { expectProblem } from "../../../test/problem-assertions.ts";
-import { makeApp } from "../../../test/support.ts";
+import { freshTestDatabase, makeApp } from "../../../test/support.ts";
 
-let dir: string;
-let file: string;
-const open: DatabaseHandle[] = [];
+let shared: TestDatabase;
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "statuslab-bootstrap-"));
-  file = join(dir, "app.db");
-});
-afterEach(() => {
-  for (const handle of open.splice(0)) handle.close();
-  rmSync(dir, { recursive: true, force: true });
+beforeEach(async () => {
+  shared = await freshTestDatabase();
 });
 
-/** Starts the API on the temp file, as `bun run start` would with these admin settings. */
+/** Starts the API on the test's database, as `bun run start` would with these admin settings. */
 async function start(admin?: { email: string; password: string }) {
-  const database = openDatabase(file);
-  open.push(database);
-  const made = await makeApp({ admin }, { database });
+  const database = await shared.open();
+  const made = await makeApp({ admin }, { database, testDatabase: shared });
   /** Stops it: the app and its connection, so the next start is a real restart. */
   const stop = async () => {
     await made.close();
-    database.close();
+    await database.close();
   };
   return { ...made, stop };
 }
 
-const hashOf = (database: DatabaseHandle, email: string) =>
-  database.sqlite
-    .query<{ password_hash: string }, [string]>(
-      "SELECT password_hash FROM users WHERE email_key = lower(?)",
-    )
-    .get(email)?.password_hash;
+const usersStored = () => shared.rows("users");
+
+const hashOf = async (email: string) =>
+  (await usersStored()).find((user) => user.email_key === email.toLowerCase())?.password_hash;
 
 describe("ADMIN_EMAIL / ADMIN_PASSWORD", () => {
   test("createApp with config.admin creates that admin, who can log in and act as one", async () => {
@@ -51,8 +38,8 @@ describe("ADMIN_EMAIL / ADMIN_PASSWORD", () => {
   });
 
   test("without it nobody is created", async () => {
-    const { api, database, stop } = await start(undefined);
-    expect(database.sqlite.query("SELECT count(*) AS n FROM users").get()).toEqual({ n: 0 });
+    const { api, stop } = await start(undefined);
+    expect(await usersStored()).toEqual([]);
     expect((await api.login("admin@example.com", "admin-password-1")).status).toBe(401);
     await stop();
   });
@@ -125,10 +112,11 @@ describe("ADMIN_EMAIL / ADMIN_PASSWORD", () => {
 
   test("a restart with the same password keeps the stored hash (no re-hash)", async () => {
     const first = await start({ email: "root@example.com", password: "same-password" });
-    const before = hashOf(first.database, "root@example.com");
+    const before = await hashOf("root@example.com");
+    expect(before).toStartWith("$argon2id$");
     await first.stop();
     const second = await start({ email: "ROOT@example.com", password: "same-password" });
-    expect(hashOf(second.database, "root@example.com")).toBe(before);
+    expect(await hashOf("root@example.com")).toBe(before);
     await second.stop();
   });
 
@@ -155,11 +143,10 @@ describe("ADMIN_EMAIL / ADMIN_PASSWORD", () => {
   });
 
   test("two instances starting at once on one database make exactly one admin", async () => {
-    // One creates the table first so both race only on the admin row.
-    openDatabase(file).close();
+    // The test database is migrated already, so both race only on the admin row.
     const admin = { email: "root@example.com", password: "root-password" };
     const [a, b] = await Promise.all([start(admin), start(admin)]);
-    expect(a.database.sqlite.query("SELECT count(*) AS n FROM users").get()).toEqual({ n: 1 });
+    expect(await usersStored()).toHaveLength(1);
     expect((await b.api.login(admin.email, admin.password)).status).toBe(200);
     expect((await a.api.login(admin.email, admin.password)).status).toBe(200);
     await a.stop();

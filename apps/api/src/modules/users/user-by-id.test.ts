@@ -157,7 +157,7 @@ describe("DELETE /users/{id}", () => {
   });
 
   test("the deleted user's token is refused at once, and their items are gone", async () => {
-    const { api, alice, bob, database } = await twoUsers();
+    const { api, alice, bob, testDatabase } = await twoUsers();
     for (const title of ["one", "two"]) {
       const made = await api.send("POST", "/users/me/items", {
         token: alice.token,
@@ -166,11 +166,9 @@ describe("DELETE /users/{id}", () => {
       expect(made.status).toBe(201);
     }
     await api.send("POST", "/users/me/items", { token: bob.token, json: { title: "bob's" } });
-    const itemsOf = (id: number) =>
-      database.sqlite
-        .query<{ n: number }, [number]>("SELECT count(*) AS n FROM items WHERE owner_id = ?")
-        .get(id)?.n;
-    expect(itemsOf(alice.id)).toBe(2);
+    const itemsOf = async (id: number) =>
+      (await testDatabase.rows("items")).filter((item) => item.owner_id === id).length;
+    expect(await itemsOf(alice.id)).toBe(2);
 
     expect((await api.send("DELETE", `/users/${alice.id}`, { token: alice.token })).status).toBe(
       204,
@@ -185,7 +183,7 @@ describe("DELETE /users/{id}", () => {
       expectProblem(sent, 401, "Could not validate credentials");
       expect(sent.headers.get("www-authenticate")).toBe('Bearer error="invalid_token"');
     }
-    expect(itemsOf(alice.id)).toBe(0);
+    expect(await itemsOf(alice.id)).toBe(0);
     // Nobody else's items went with them.
     expect((await api.get("/users/me/items", bob.token)).body.items).toHaveLength(1);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { makeApp } from "../../../test/support.ts";
+import { makeApp, testConfig } from "../../../test/support.ts";
 
 describe("POST /users/", () => {
   test("201 with a token, the user and a Location header", async () => {
@@ -47,7 +47,8 @@ describe("POST /users/", () => {
   });
 
   test("20 concurrent sign-ups of one email: exactly one 201, nineteen 409", async () => {
-    const { api } = await makeApp();
+    // A pool of several connections on PostgreSQL, so that the inserts really race there.
+    const { api } = await makeApp({ database: { ...testConfig().database, poolMax: 10 } });
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         api.send("POST", "/users/", {
@@ -76,6 +77,18 @@ describe("POST /users/", () => {
     ]);
     expect(sent.text).not.toContain("short7!");
     expect(sent.text).not.toContain("not-an-email");
+  });
+
+  test("422 for a name holding U+0000 (no engine stores it); a login with one is just 401", async () => {
+    const { api } = await makeApp();
+    const sent = await api.send("POST", "/users/", {
+      json: { email: "nul@example.com", password: "password-123", name: "A\u0000B" },
+    });
+    expect(sent.status).toBe(422);
+    expect(sent.body.errors).toEqual([
+      { path: "/name", message: expect.stringContaining("U+0000") },
+    ]);
+    expect((await api.login("nul\u0000@example.com", "password-123")).status).toBe(401);
   });
 
   test("422 for a password over 128 characters", async () => {

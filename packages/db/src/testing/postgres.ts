@@ -1,0 +1,296 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { SQL } from "bun";
+import type { Database } from "../contract.ts";
+import type { OpenOptions } from "../open.ts";
+import { MIGRATIONS_FOLDER } from "../postgres/client.ts";
+import { openPostgres } from "../postgres/index.ts";
+import type { HeldLock, TableName, TestDatabase } from "./index.ts";
+import { type TcpProxy, tcpProxy } from "./tcp-proxy.ts";
+
+export const POSTGRES_TEST_URL =
+  process.env.POSTGRES_TEST_URL || "postgres://postgres@127.0.0.1:5432/test";
+
+/** One `SELECT 1`, bounded; resolves to why it failed, or undefined when the server answered. */
+export async function probePostgres(
+  url = POSTGRES_TEST_URL,
+  timeoutMs = 2000,
+): Promise<string | undefined> {
+  const sql = new SQL(url, { max: 1, connectionTimeout: timeoutMs / 1000 });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      sql`SELECT 1`,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? `${error.message}` : String(error);
+  } finally {
+    clearTimeout(timer);
+    await sql.close({ timeout: 0 }).catch(() => {});
+  }
+}
+
+/** `url` naming another database on the same server. */
+function withDatabase(url: string, database: string): URL {
+  const next = new URL(url);
+  next.pathname = `/${database}`;
+  return next;
+}
+
+const randomSuffix = () => `${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+
+/** The migrations' own fingerprint: a template made from older ones is never used. */
+function migrationsFingerprint(): string {
+  const files = readdirSync(MIGRATIONS_FOLDER, { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".sql") || file.endsWith(".json"))
+    .sort();
+  const text = files.map(
+    (file) => `${file}\n${readFileSync(join(MIGRATIONS_FOLDER, file), "utf8")}`,
+  );
+  return Bun.hash(text.join("\n")).toString(36);
+}
+
+let template: Promise<string> | undefined;
+
+/**
+ * A migrated database to copy (`CREATE DATABASE … TEMPLATE`), made once per server and set of
+ * migrations: a copy takes tens of milliseconds, migrating a new database several hundred.
+ * Built under a name of its own and renamed when complete, so that another process never copies
+ * a half-built one; if another process got there first, its template is used.
+ */
+function migratedTemplate(admin: SQL): Promise<string> {
+  template ??= (async () => {
+    const name = `statuslab_template_${migrationsFingerprint()}`;
+    const exists = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
+    if (exists.length > 0) return name;
+    const building = `statuslab_building_${randomSuffix()}`;
+    await admin.unsafe(`CREATE DATABASE "${building}"`);
+    try {
+      await (
+        await openPostgres(withDatabase(POSTGRES_TEST_URL, building).toString(), { poolMax: 1 })
+      ).close();
+      await admin.unsafe(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
+    } catch (error) {
+      await admin.unsafe(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
+      const raced = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
+      if (raced.length === 0) throw error;
+    }
+    return name;
+  })();
+  template.catch(() => {
+    template = undefined;
+  });
+  return template;
+}
+
+/** A copy of the template; retried while a session the template's builder closed lingers. */
+async function copyOfTemplate(admin: SQL, name: string) {
+  const source = await migratedTemplate(admin);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.unsafe(`CREATE DATABASE "${name}" TEMPLATE "${source}"`);
+      return;
+    } catch (error) {
+      // 55006 object_in_use: "source database is being accessed by other users".
+      if ((error as { errno?: string }).errno !== "55006" || attempt >= 50) throw error;
+      await Bun.sleep(20);
+    }
+  }
+}
+
+/** This process's connection to the server's maintenance database, for CREATE/DROP DATABASE. */
+let adminPool: SQL | undefined;
+const admin = () => {
+  adminPool ??= new SQL(POSTGRES_TEST_URL, { max: 2, connectionTimeout: 5, idleTimeout: 5 });
+  return adminPool;
+};
+
+/**
+ * Databases this process used and emptied again, ready for the next test. Creating one costs
+ * hundreds of milliseconds of the server's disk (a whole catalog, synced); emptying one that
+ * only rows were written to is TRUNCATE … RESTART IDENTITY, and gives exactly a fresh one.
+ */
+const spare: string[] = [];
+
+const TEST_DATABASE = /^statuslab_test_(\d+)_[a-z0-9]+$/;
+let swept = false;
+
+/**
+ * Drops the test databases of processes on this machine that are gone (a run that crashed or
+ * was killed before dropping its own), once per process.
+ */
+async function sweepDeadRuns() {
+  if (swept) return;
+  swept = true;
+  const rows = await admin()`SELECT datname FROM pg_database WHERE datname LIKE 'statuslab_test_%'`;
+  for (const { datname } of rows as { datname: string }[]) {
+    const pid = Number(TEST_DATABASE.exec(datname)?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    await admin().unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === "EPERM";
+  }
+}
+
+/** Drops the spare databases this process holds; call it once its tests are done. */
+export async function dropSpareTestDatabases(): Promise<void> {
+  for (const name of spare.splice(0)) {
+    await admin().unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  }
+  await adminPool?.close({ timeout: 0 });
+  adminPool = undefined;
+}
+
+/** Empties a database whose tables are intact, for the next test; false if it cannot be. */
+async function emptied(direct: URL, name: string): Promise<boolean> {
+  // Someone still connected (a child process a test left running) could write into the next
+  // test. Sessions whose client just closed take a moment to leave the list.
+  for (let attempt = 0; ; attempt++) {
+    const [row] = await admin()`
+      SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ${name}`;
+    if ((row as { n: number }).n === 0) break;
+    if (attempt === 20) return false;
+    await Bun.sleep(10);
+  }
+  const sql = new SQL(direct.toString(), { max: 1, connectionTimeout: 5 });
+  try {
+    await sql.unsafe("TRUNCATE users, items, refresh_tokens RESTART IDENTITY CASCADE");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await sql.close({ timeout: 0 });
+  }
+}
+
+/**
+ * A new database on the server of `POSTGRES_TEST_URL`, migrated and empty, that nothing else
+ * uses. With `proxy`, `url` goes through a TCP proxy that `network` can cut.
+ */
+export async function createPostgresTestDatabase(options: {
+  proxy: boolean;
+}): Promise<TestDatabase> {
+  await sweepDeadRuns();
+  let name = spare.pop();
+  if (name === undefined) {
+    name = `statuslab_test_${randomSuffix()}`;
+    await copyOfTemplate(admin(), name);
+  }
+  const direct = withDatabase(POSTGRES_TEST_URL, name);
+
+  let proxy: TcpProxy | undefined;
+  const url = new URL(direct);
+  if (options.proxy) {
+    proxy = tcpProxy({ hostname: direct.hostname, port: Number(direct.port || 5432) });
+    url.hostname = "127.0.0.1";
+    url.port = String(proxy.port);
+  }
+
+  // This helper's own sessions go straight to the server: cutting the network cuts the API's.
+  const sessions = new Set<SQL>();
+  const session = () => {
+    const sql = new SQL(direct.toString(), {
+      max: 1,
+      connectionTimeout: 5,
+      connection: { application_name: "statuslab-test-helper", lock_timeout: 10_000 },
+    });
+    sessions.add(sql);
+    return sql;
+  };
+  const closeSession = async (sql: SQL) => {
+    sessions.delete(sql);
+    await sql.close({ timeout: 0 });
+  };
+  const opened: Database[] = [];
+  const locks = new Set<HeldLock>();
+  let dropped: Promise<void> | undefined;
+  // Set when the tables themselves changed: such a database is dropped, never handed on.
+  let altered = false;
+
+  const database: TestDatabase = {
+    engine: "postgres",
+    url: url.toString(),
+    async open(openOptions: OpenOptions = {}) {
+      const opening = await openPostgres(url.toString(), openOptions);
+      opened.push(opening);
+      return opening;
+    },
+    async lock(scope) {
+      // EXCLUSIVE lets plain reads (ACCESS SHARE) through and shuts out every write;
+      // ACCESS EXCLUSIVE shuts out everything, as a migration altering the tables would.
+      const mode = scope === "writes" ? "EXCLUSIVE" : "ACCESS EXCLUSIVE";
+      const sql = session();
+      const held = Promise.withResolvers<void>();
+      const release = Promise.withResolvers<void>();
+      const transaction = sql.begin(async (tx) => {
+        await tx.unsafe(`LOCK TABLE users, items, refresh_tokens IN ${mode} MODE`);
+        held.resolve();
+        await release.promise;
+      });
+      transaction.catch(held.reject);
+      await held.promise;
+      const lock: HeldLock = {
+        async release() {
+          if (!locks.delete(lock)) return;
+          release.resolve();
+          await transaction;
+          await closeSession(sql);
+        },
+      };
+      locks.add(lock);
+      return lock;
+    },
+    async rows(table: TableName) {
+      const sql = session();
+      try {
+        const rows = await sql.unsafe(`SELECT * FROM "${table}" ORDER BY id`);
+        return (rows as Record<string, unknown>[]).map((row) =>
+          Object.fromEntries(
+            Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.getTime() : v]),
+          ),
+        );
+      } finally {
+        await closeSession(sql);
+      }
+    },
+    async dropTable(table: TableName) {
+      altered = true;
+      const sql = session();
+      try {
+        // CASCADE drops the foreign keys that point at it, not the tables they belong to.
+        await sql.unsafe(`DROP TABLE "${table}" CASCADE`);
+      } finally {
+        await closeSession(sql);
+      }
+    },
+    network: proxy && { down: () => proxy.down(), up: () => proxy.up() },
+    drop() {
+      dropped ??= (async () => {
+        // Whatever the test left waiting is let go first, so that closing never waits on a
+        // call that cannot finish (a lock still held, a cut network).
+        proxy?.down();
+        for (const lock of [...locks]) await lock.release().catch(() => {});
+        for (const database of opened.splice(0)) await database.close();
+        for (const sql of [...sessions]) await closeSession(sql);
+        if (!altered && (await emptied(direct, name))) {
+          spare.push(name);
+          return;
+        }
+        await admin().unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      })();
+      return dropped;
+    },
+  };
+  return database;
+}
