@@ -8,6 +8,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { poolThreadCpuMillis } from "@statuslab/auth";
+import { engineUnderTest, POSTGRES_TEST_URL } from "@statuslab/db/testing";
 import {
   ADMIN,
   baseEnv,
@@ -430,6 +431,29 @@ describe("configuration at start", () => {
     },
     TEST_TIMEOUT,
   );
+
+  if (engineUnderTest() === "postgres") {
+    test(
+      "PostgreSQL refusing (no such database, unknown user): one line with the server's reason, exit non-zero",
+      async () => {
+        const missing = new URL(POSTGRES_TEST_URL);
+        missing.pathname = "/statuslab_no_such_db";
+        const stranger = new URL(POSTGRES_TEST_URL);
+        stranger.username = "statuslab_nobody";
+        stranger.password = "hunter2-secret";
+        for (const [url, reason] of [
+          [missing, /database "statuslab_no_such_db" does not exist/],
+          [stranger, /role "statuslab_nobody" does not exist|authentication failed/],
+        ] as const) {
+          const result = await refused({ JWT_SECRET: SECRET, DATABASE_URL: url.toString() });
+          expectOneLine(result, "DATABASE_URL");
+          expect(result.lines[0]).toMatch(reason);
+          expect(result.lines[0]).not.toContain("hunter2-secret");
+        }
+      },
+      TEST_TIMEOUT,
+    );
+  }
 
   test(
     "a port already taken: one line naming PORT",

@@ -1,4 +1,4 @@
-import { DatabaseUnavailableError, maskDatabaseUrl } from "@statuslab/db";
+import { DatabaseOpenError, DatabaseUnavailableError, maskDatabaseUrl } from "@statuslab/db";
 import { createApp } from "./app.ts";
 import { type Config, SECRET_FILE } from "./config.ts";
 import { describeTrustProxy } from "./http/client-address.ts";
@@ -16,10 +16,12 @@ async function appOrExit(config: Config) {
   try {
     return await createApp({ config });
   } catch (error) {
+    const url = JSON.stringify(maskDatabaseUrl(config.databaseUrl));
+    if (error instanceof DatabaseOpenError) {
+      stop(`Database error: DATABASE_URL ${url} cannot be used: ${error.message}`);
+    }
     if (!(error instanceof DatabaseUnavailableError)) throw error;
-    stop(
-      `Database error: DATABASE_URL ${JSON.stringify(maskDatabaseUrl(config.databaseUrl))} cannot be used: ${error.message} (${error.reason})`,
-    );
+    stop(`Database error: DATABASE_URL ${url} cannot be used: ${error.message} (${error.reason})`);
   }
 }
 

@@ -75,3 +75,12 @@ export class ForeignKeyViolationError extends ConstraintViolationError {
 export class DatabaseUrlError extends Error {
   override readonly name = "DatabaseUrlError";
 }
+
+/**
+ * The database refused to open for a reason a restart will not fix: a wrong database name, user
+ * or password, missing permissions. The message is the server's own (it names no password) and
+ * says what to change; the API prints it as the one line that stops the start.
+ */
+export class DatabaseOpenError extends Error {
+  override readonly name = "DatabaseOpenError";
+}

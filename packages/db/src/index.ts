@@ -15,6 +15,7 @@ export {
 } from "./contract.ts";
 export {
   ConstraintViolationError,
+  DatabaseOpenError,
   DatabaseUnavailableError,
   DatabaseUrlError,
   ForeignKeyViolationError,

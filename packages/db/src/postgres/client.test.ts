@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { SQL } from "bun";
-import { DatabaseUnavailableError } from "../errors.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
+import { DatabaseOpenError, DatabaseUnavailableError } from "../errors.ts";
+import { createTestDatabase, POSTGRES_TEST_URL, type TestDatabase } from "../testing/index.ts";
 import { requirePostgres } from "../testing/require-postgres.ts";
 import { closedPort } from "../testing/tcp-proxy.ts";
 import { openPostgres } from "./index.ts";
@@ -57,6 +57,16 @@ describe.skipIf(!(await requirePostgres()))("openPostgres", () => {
     expect((error as DatabaseUnavailableError).reason).toBe("unreachable");
     expect(String(error)).not.toMatch(/hunter2|127\.0\.0\.1|app/);
     expect(ms).toBeLessThan(SLACK_MS);
+  });
+
+  test("a database that does not exist is a DatabaseOpenError with the server's reason, not unavailable", async () => {
+    const url = new URL(POSTGRES_TEST_URL);
+    url.pathname = "/statuslab_no_such_database";
+    const { error } = await settled(openPostgres(url.toString()));
+    expect(error).toBeInstanceOf(DatabaseOpenError);
+    expect((error as Error).message).toBe(
+      'PostgreSQL refused: database "statuslab_no_such_database" does not exist (SQLSTATE 3D000)',
+    );
   });
 
   test("a server that accepts and never answers is unreachable after connectTimeoutMs", async () => {

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { SQL } from "bun";
 import { type BunSQLDatabase, drizzle } from "drizzle-orm/bun-sql";
 import { migrate } from "drizzle-orm/bun-sql/migrator";
-import { DatabaseUnavailableError } from "../errors.ts";
+import { DatabaseOpenError, DatabaseUnavailableError } from "../errors.ts";
 import { classifyPostgresError } from "./errors.ts";
 import * as schema from "./schema.ts";
 
@@ -76,7 +76,8 @@ export async function openConnection(
   } catch (err) {
     await sql.close({ timeout: 0 }).catch(() => {});
     const mapped = classifyPostgresError(err);
-    throw mapped instanceof DatabaseUnavailableError ? mapped : err;
+    if (mapped instanceof DatabaseUnavailableError) throw mapped;
+    throw refusedAtOpen(err) ?? err;
   }
   return { sql, db, options: settings };
 }
@@ -104,4 +105,22 @@ async function migrateOnce(sql: SQL, migrationsFolder: string, waitMs: number) {
     // advisory lock if an error left it held.
     await connection.close();
   }
+}
+
+/**
+ * What the server said when it refused to open (no such database, a failed login, a missing
+ * permission while migrating), as a DatabaseOpenError; undefined when the server said nothing.
+ */
+function refusedAtOpen(err: unknown): DatabaseOpenError | undefined {
+  for (let current = err, depth = 0; depth < 8 && current instanceof Error; depth++) {
+    const { errno } = current as { errno?: unknown };
+    if (typeof errno === "string" && /^[0-9A-Z]{5}$/.test(errno)) {
+      const said = current.message.split("\n")[0]?.slice(0, 200);
+      return new DatabaseOpenError(`PostgreSQL refused: ${said} (SQLSTATE ${errno})`, {
+        cause: err,
+      });
+    }
+    current = current.cause;
+  }
+  return undefined;
 }
