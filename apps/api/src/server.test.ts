@@ -434,6 +434,27 @@ describe("configuration at start", () => {
 
   if (engineUnderTest() === "postgres") {
     test(
+      "on PostgreSQL the banner names the engine and masks the password; nothing prints it",
+      async () => {
+        const cwd = tempDir();
+        const { env } = await configured();
+        // Trust authentication ignores the password, so the server starts with it in the URL.
+        const url = new URL(env.DATABASE_URL);
+        url.password = "hunter2-secret";
+        const server = await start({ ...env, DATABASE_URL: url.toString() }, cwd);
+        try {
+          url.password = "***";
+          expect(server.stdout()).toContain(`Database: PostgreSQL ${url.toString()}`);
+          expect((await call(`${server.url}/health`)).status).toBe(200);
+          expect(server.stdout() + server.stderr()).not.toContain("hunter2-secret");
+        } finally {
+          server.process.kill("SIGKILL");
+        }
+      },
+      TEST_TIMEOUT,
+    );
+
+    test(
       "PostgreSQL refusing (no such database, unknown user): one line with the server's reason, exit non-zero",
       async () => {
         const missing = new URL(POSTGRES_TEST_URL);
