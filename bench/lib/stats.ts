@@ -43,3 +43,7 @@ export function ratio(r: number): string {
   if (!Number.isFinite(r)) return "n/a";
   return r >= 0.01 ? `${r.toFixed(2)}×` : `${r.toPrecision(2)}×`;
 }
+
+/** A share as a whole percentage: 0.987 → "99%". */
+export const percent = (share: number) =>
+  Number.isFinite(share) ? `${(share * 100).toFixed(0)}%` : "n/a";
