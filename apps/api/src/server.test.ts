@@ -36,7 +36,7 @@ async function configured() {
 }
 
 /** fetch with a deadline, so a hung server fails the test instead of stalling it. */
-function call(url: string, init: RequestInit = {}, timeoutMs = 10_000) {
+function call(url: string, init: RequestInit = {}, timeoutMs = 30_000) {
   return fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
 }
 

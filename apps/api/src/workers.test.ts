@@ -34,7 +34,7 @@ async function shared(extra: Record<string, string> = {}) {
 }
 
 const call = (url: string, init: RequestInit = {}) =>
-  fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+  fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
 const form = (fields: Record<string, string>) => ({
   method: "POST",
   headers: { "content-type": "application/x-www-form-urlencoded" },

@@ -11,7 +11,15 @@ import type { Subprocess } from "bun";
 export const INDEX = join(import.meta.dir, "../src/index.ts");
 export const SECRET = "a-real-server-secret-of-at-least-32-bytes!";
 export const ADMIN = { email: "root@example.com", password: "root-password-1" };
-export const TEST_TIMEOUT = 30_000;
+/**
+ * The waits below end when the child is ready (or has exited), however long a busy machine takes
+ * to get it there; these bounds only catch a real hang. A cold start on a busy 2-core machine
+ * (a fresh clone's first transpile, argon2id at full cost, other suites beside) once took over
+ * 10 s to print its banner.
+ */
+export const READY_TIMEOUT = 60_000;
+export const EXIT_TIMEOUT = 30_000;
+export const TEST_TIMEOUT = 120_000;
 
 const children = new Set<Subprocess>();
 const folders: string[] = [];
@@ -64,7 +72,7 @@ export function spawn(env: Record<string, string>, cwd: string): Child {
     process: child,
     stdout: () => out.text,
     stderr: () => err.text,
-    async waitFor(pattern, timeoutMs = 10_000) {
+    async waitFor(pattern, timeoutMs = READY_TIMEOUT) {
       const deadline = performance.now() + timeoutMs;
       for (;;) {
         const match = out.text.match(pattern);
@@ -77,7 +85,7 @@ export function spawn(env: Record<string, string>, cwd: string): Child {
         await Bun.sleep(10);
       }
     },
-    async exited(timeoutMs = 10_000) {
+    async exited(timeoutMs = EXIT_TIMEOUT) {
       const timer = Bun.sleep(timeoutMs).then(() => "timeout" as const);
       const result = await Promise.race([child.exited, timer]);
       if (result === "timeout") {

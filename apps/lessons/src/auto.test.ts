@@ -249,7 +249,7 @@ async function startServer(env: Record<string, string>) {
   const reader = server.stdout.getReader();
   const decoder = new TextDecoder();
   let seen = "";
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   let url: string | undefined;
   while (!url) {
     const chunk = await Promise.race([
