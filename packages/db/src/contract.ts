@@ -133,9 +133,15 @@ export function unstorable(
   return bad ? new RangeError(`${bad[0]} contains U+0000, which cannot be stored`) : undefined;
 }
 
-/** Whether `limit`/`offset` are usable; engines refuse anything else with a `RangeError`. */
-export function isPageBound(n: number): boolean {
-  return Number.isInteger(n) && n >= 0;
+/**
+ * The rejection `listUsers` gets for a page it cannot serve, else undefined: bounds must be
+ * non-negative integers (SQLite would read a negative LIMIT as "no limit" and dump the table).
+ */
+export function unservablePage(page: { limit: number; offset: number }): RangeError | undefined {
+  const ok = (n: number) => Number.isInteger(n) && n >= 0;
+  return ok(page.limit) && ok(page.offset)
+    ? undefined
+    : new RangeError("limit and offset must be non-negative integers");
 }
 
 /** `true` when A and B are the same type (each assignable to the other), else `false`. */

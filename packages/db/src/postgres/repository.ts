@@ -2,12 +2,12 @@ import { asc, count, eq, sql } from "drizzle-orm";
 import {
   emailKey,
   type ItemRow,
-  isPageBound,
   isStorableText,
   type NewUser,
   type Repository,
   type Role,
   type UserRow,
+  unservablePage,
   unstorable,
 } from "../contract.ts";
 import type { Run } from "./calls.ts";
@@ -123,9 +123,8 @@ export function createRepository(db: Drizzle, run: Run): Repository {
       limit: number;
       offset: number;
     }): Promise<{ rows: UserRow[]; count: number }> => {
-      if (!isPageBound(limit) || !isPageBound(offset)) {
-        return Promise.reject(new RangeError("limit and offset must be non-negative integers"));
-      }
+      const refused = unservablePage({ limit, offset });
+      if (refused) return Promise.reject(refused);
       // The page and the total from one snapshot. Built per call: a prepared query runs on the
       // pool, not on the transaction's connection, and listing users is not on a hot path.
       return run(() =>

@@ -2,12 +2,12 @@ import { asc, count, eq, getTableColumns, sql } from "drizzle-orm";
 import {
   emailKey,
   type ItemRow,
-  isPageBound,
   isStorableText,
   type NewUser,
   type Repository,
   type Role,
   type UserRow,
+  unservablePage,
   unstorable,
 } from "../contract.ts";
 import type { SqliteConnection } from "./client.ts";
@@ -136,10 +136,8 @@ export function createRepository(
       limit: number;
       offset: number;
     }): Promise<{ rows: UserRow[]; count: number }> => {
-      // SQLite reads a negative LIMIT as "no limit"; refuse rather than dump the table.
-      if (!isPageBound(limit) || !isPageBound(offset)) {
-        return Promise.reject(new RangeError("limit and offset must be non-negative integers"));
-      }
+      const refused = unservablePage({ limit, offset });
+      if (refused) return Promise.reject(refused);
       // One read transaction so the page and the total come from the same snapshot.
       return read(() =>
         db.transaction((tx) => ({

@@ -54,29 +54,36 @@ function migrationsFingerprint(): string {
   return Bun.hash(text.join("\n")).toString(36);
 }
 
+/** This process's connection to the server's maintenance database, for CREATE/DROP DATABASE. */
+let adminPool: SQL | undefined;
+const admin = () => {
+  adminPool ??= new SQL(POSTGRES_TEST_URL, { max: 2, connectionTimeout: 5, idleTimeout: 5 });
+  return adminPool;
+};
+
 let template: Promise<string> | undefined;
 
 /**
  * A migrated database to copy (`CREATE DATABASE … TEMPLATE`), made once per server and set of
- * migrations: a copy takes tens of milliseconds, migrating a new database several hundred.
+ * migrations, so that no test database pays for migrating (hundreds of milliseconds here).
  * Built under a name of its own and renamed when complete, so that another process never copies
  * a half-built one; if another process got there first, its template is used.
  */
-function migratedTemplate(admin: SQL): Promise<string> {
+function migratedTemplate(): Promise<string> {
   template ??= (async () => {
     const name = `statuslab_template_${migrationsFingerprint()}`;
-    const exists = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
+    const exists = await admin()`SELECT 1 FROM pg_database WHERE datname = ${name}`;
     if (exists.length > 0) return name;
     const building = `statuslab_building_${randomSuffix()}`;
-    await admin.unsafe(`CREATE DATABASE "${building}"`);
+    await admin().unsafe(`CREATE DATABASE "${building}"`);
     try {
       await (
         await openPostgres(withDatabase(POSTGRES_TEST_URL, building).toString(), { poolMax: 1 })
       ).close();
-      await admin.unsafe(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
+      await admin().unsafe(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
     } catch (error) {
-      await admin.unsafe(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
-      const raced = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
+      await admin().unsafe(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
+      const raced = await admin()`SELECT 1 FROM pg_database WHERE datname = ${name}`;
       if (raced.length === 0) throw error;
     }
     return name;
@@ -88,11 +95,11 @@ function migratedTemplate(admin: SQL): Promise<string> {
 }
 
 /** A copy of the template; retried while a session the template's builder closed lingers. */
-async function copyOfTemplate(admin: SQL, name: string) {
-  const source = await migratedTemplate(admin);
+async function copyOfTemplate(name: string) {
+  const source = await migratedTemplate();
   for (let attempt = 1; ; attempt++) {
     try {
-      await admin.unsafe(`CREATE DATABASE "${name}" TEMPLATE "${source}"`);
+      await admin().unsafe(`CREATE DATABASE "${name}" TEMPLATE "${source}"`);
       return;
     } catch (error) {
       // 55006 object_in_use: "source database is being accessed by other users".
@@ -102,13 +109,6 @@ async function copyOfTemplate(admin: SQL, name: string) {
   }
 }
 
-/** This process's connection to the server's maintenance database, for CREATE/DROP DATABASE. */
-let adminPool: SQL | undefined;
-const admin = () => {
-  adminPool ??= new SQL(POSTGRES_TEST_URL, { max: 2, connectionTimeout: 5, idleTimeout: 5 });
-  return adminPool;
-};
-
 /**
  * Databases this process used and emptied again, ready for the next test. Creating one costs
  * hundreds of milliseconds of the server's disk (a whole catalog, synced); emptying one that
@@ -116,7 +116,8 @@ const admin = () => {
  */
 const spare: string[] = [];
 
-const TEST_DATABASE = /^statuslab_test_(\d+)_[a-z0-9]+$/;
+// Test databases, and templates whose builder died before renaming them.
+const TEST_DATABASE = /^statuslab_(?:test|building)_(\d+)_[a-z0-9]+$/;
 let swept = false;
 
 /**
@@ -126,7 +127,7 @@ let swept = false;
 async function sweepDeadRuns() {
   if (swept) return;
   swept = true;
-  const rows = await admin()`SELECT datname FROM pg_database WHERE datname LIKE 'statuslab_test_%'`;
+  const rows = await admin()`SELECT datname FROM pg_database WHERE datname LIKE 'statuslab_%'`;
   for (const { datname } of rows as { datname: string }[]) {
     const pid = Number(TEST_DATABASE.exec(datname)?.[1]);
     if (!pid || pid === process.pid || isAlive(pid)) continue;
@@ -185,7 +186,7 @@ export async function createPostgresTestDatabase(options: {
   let name = spare.pop();
   if (name === undefined) {
     name = `statuslab_test_${randomSuffix()}`;
-    await copyOfTemplate(admin(), name);
+    await copyOfTemplate(name);
   }
   const direct = withDatabase(POSTGRES_TEST_URL, name);
 
