@@ -20,8 +20,9 @@ export interface OpenOptions {
 /**
  * Opens the database a `DATABASE_URL` names, creating and migrating it as needed: SQLite for a
  * file path, `file:` or `:memory:`, PostgreSQL for `postgres://` and `postgresql://`.
- * Throws `DatabaseUrlError` for anything else, and `DatabaseUnavailableError` when it cannot be
- * reached or opened.
+ * Throws `DatabaseUrlError` for anything else, `DatabaseUnavailableError` when it cannot be
+ * reached or opened now (a restart later may do), and `DatabaseOpenError` when the server refuses
+ * (no such database, a failed login: the configuration must change).
  */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   const target = parseDatabaseUrl(url);
