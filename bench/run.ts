@@ -379,6 +379,23 @@ const scenario = (s: Omit<Scenario, "results" | "pairedBare" | "postgresCpu">): 
   pairedBare: [],
   postgresCpu: [],
 });
+/** The sign-up load, the same on either engine: unique emails, hash-bound, 4 connections. */
+const signUpLoad: Pick<
+  Scenario,
+  "options" | "expect" | "connections" | "timeoutSeconds" | "hashBound"
+> = {
+  options: {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    requestLua: SIGNUP_LUA,
+    args: [`r{round}-${process.pid}`],
+  },
+  expect: "2xx",
+  connections: HASH_CONNECTIONS,
+  timeoutSeconds: 30,
+  hashBound: true,
+};
+
 const scenarios = {
   bare: scenario({
     id: "bare",
@@ -460,34 +477,16 @@ const scenarios = {
     hashBound: true,
   }),
   signup: scenario({
+    ...signUpLoad,
     id: "signup",
     label: "POST /users/ (argon2id hash)",
     server: () => apiHash,
-    options: {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      requestLua: SIGNUP_LUA,
-      args: [`r{round}-${process.pid}`],
-    },
-    expect: "2xx",
-    connections: HASH_CONNECTIONS,
-    timeoutSeconds: 30,
-    hashBound: true,
   }),
   signupPostgres: scenario({
+    ...signUpLoad,
     id: "signup-postgres",
     label: "POST /users/ (argon2id hash) on PostgreSQL",
     server: () => apiPostgresHash as Server,
-    options: {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      requestLua: SIGNUP_LUA,
-      args: [`r{round}-${process.pid}`],
-    },
-    expect: "2xx",
-    connections: HASH_CONNECTIONS,
-    timeoutSeconds: 30,
-    hashBound: true,
     postgres,
   }),
 };

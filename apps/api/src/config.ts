@@ -3,7 +3,8 @@ import { dirname } from "node:path";
 import { Value } from "@sinclair/typebox/value";
 import { Email } from "@statuslab/contracts";
 import { DatabaseUrlError, type Engine, parseDatabaseUrl } from "@statuslab/db";
-import { type Parsed, parseTrustProxy, type TrustProxy } from "./http/client-address.ts";
+import { type Parsed, quoted } from "./config-value.ts";
+import { parseTrustProxy, type TrustProxy } from "./http/client-address.ts";
 import { type CorsOrigins, parseCorsOrigins } from "./http/cors-origins.ts";
 
 export interface Config {
@@ -42,14 +43,6 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
-
-/**
- * A value as quoted in an error: JSON escapes keep a newline or control character from
- * breaking the message onto a second line (or forging a log line), and it is kept short.
- */
-function quoted(raw: string): string {
-  return JSON.stringify(raw.length > 64 ? `${raw.slice(0, 64)}…` : raw);
-}
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];

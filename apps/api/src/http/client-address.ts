@@ -11,6 +11,7 @@
  * Pure functions, apart from compiling the trusted ranges into a `net.BlockList` once.
  */
 import { BlockList, isIP } from "node:net";
+import { type Parsed, quoted } from "../config-value.ts";
 
 /** Which proxies' X-Forwarded-For entries are believed. Absent: none (the peer is the client). */
 export type TrustProxy =
@@ -27,10 +28,6 @@ export interface ProxyRange {
 }
 
 export const MAX_HOPS = 32;
-
-export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
-
-const quoted = (raw: string) => JSON.stringify(raw.length > 64 ? `${raw.slice(0, 64)}…` : raw);
 
 const refuse = (entry: string): Parsed<never> => ({
   ok: false,

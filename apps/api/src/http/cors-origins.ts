@@ -2,12 +2,10 @@
  * CORS_ORIGINS: which web pages may read the API's answers from a browser. Parsed once, at
  * start (config.ts); the plugin that applies it is in cors.ts.
  */
-import type { Parsed } from "./client-address.ts";
+import { type Parsed, quoted } from "../config-value.ts";
 
 /** `*` (any page), or origins exactly as browsers send them in `Origin`. */
 export type CorsOrigins = "*" | readonly string[];
-
-const quoted = (raw: string) => JSON.stringify(raw.length > 64 ? `${raw.slice(0, 64)}…` : raw);
 
 const refuse = (
   entry: string,

@@ -116,13 +116,8 @@ export function createRepository(db: Drizzle, run: Run): Repository {
     updateUserRole: (id: number, role: Role): Promise<UserRow | undefined> =>
       run(async () => (await updateUserRole.execute({ id, role }))[0]),
 
-    listUsers: ({
-      limit,
-      offset,
-    }: {
-      limit: number;
-      offset: number;
-    }): Promise<{ rows: UserRow[]; count: number }> => {
+    // Typed by the contract, as every method here.
+    listUsers: ({ limit, offset }) => {
       const refused = unservablePage({ limit, offset });
       if (refused) return Promise.reject(refused);
       // The page and the total from one snapshot. Built per call: a prepared query runs on the
