@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { hitAllAndReleaseCases } from "./conformance-hit-all.ts";
 import type { RateLimitDecision, RateLimitStore } from "./types.ts";
 
 /** A controllable clock in milliseconds, handed to the store factory. */
@@ -231,6 +232,8 @@ export function runStoreConformance(
     const timed = (title: string, fn: () => Promise<void>) => {
       if (options.fakeClock !== false) test(title, fn);
     };
+
+    hitAllAndReleaseCases({ setup, key, hitN, test, timed });
 
     timed("tutorial timeline: 5 in 20 s, 6th denied at +25 s, allowed at +61 s", async () => {
       const { store, clock } = await setup();

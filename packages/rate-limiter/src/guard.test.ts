@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { RateLimitStoreUnavailableError } from "./errors.ts";
 import { rateLimitStoreFromEnv } from "./from-env.ts";
-import { guardRateLimiter } from "./guard.ts";
-import { createRateLimiter } from "./limiter.ts";
+import { guardRateLimiter, guardStore } from "./guard.ts";
+import { checkAll, createRateLimiter } from "./limiter.ts";
 import { MemoryStore } from "./memory-store.ts";
 import { RedisStore } from "./redis-store.ts";
 import type { RateLimitStore } from "./types.ts";
@@ -18,7 +18,13 @@ function brokenStore(error: () => Error): RateLimitStore {
     peek: async () => {
       throw error();
     },
+    hitAll: async () => {
+      throw error();
+    },
     reset: async () => {
+      throw error();
+    },
+    release: async () => {
       throw error();
     },
     close: () => {},
@@ -120,10 +126,40 @@ describe("guardRateLimiter", () => {
     expect(warnings[1]).toEndWith("(9 similar since the last warning)");
   });
 
-  test("reset on an unavailable store warns instead of throwing", async () => {
-    const { guarded, warnings } = setup(brokenStore(down), "closed");
-    await guarded.reset("alice");
-    expect(warnings[0]).toContain("reset skipped");
+  test("reset and release on an unavailable store warn instead of throwing", async () => {
+    for (const action of ["reset", "release"] as const) {
+      const { guarded, warnings } = setup(brokenStore(down), "closed");
+      await guarded[action]("alice");
+      expect(warnings).toEqual([
+        `rate limiter "default": store unavailable (connection), ${action} skipped`,
+      ]);
+    }
+  });
+
+  test("release passes through while the store works", async () => {
+    const { guarded } = setup(new MemoryStore({ sweepIntervalMs: 0 }), "closed");
+    await guarded.check("alice");
+    expect(await guarded.check("alice")).toMatchObject({ decision: { allowed: false } });
+    await guarded.release("alice");
+    expect(await guarded.check("alice")).toMatchObject({ decision: { allowed: true } });
+  });
+
+  test("guardStore puts any store call under the policy, e.g. checkAll", async () => {
+    const warnings: string[] = [];
+    const guard = guardStore("login", { onUnavailable: "open", warn: (m) => warnings.push(m) });
+    const store = brokenStore(down);
+    const limiter = createRateLimiter({ store, policy });
+    expect(await guard.decide(() => checkAll([{ limiter, key: "a" }]))).toMatchObject({
+      outcome: "bypassed",
+    });
+    const working = createRateLimiter({ store: new MemoryStore({ sweepIntervalMs: 0 }), policy });
+    expect(await guard.decide(() => checkAll([{ limiter: working, key: "a" }]))).toMatchObject({
+      outcome: "decided",
+      decision: [{ allowed: true }],
+    });
+    expect(warnings).toEqual([
+      'rate limiter "login": store unavailable (connection), failing open: request allowed unchecked',
+    ]);
   });
 
   test("other errors are bugs and propagate", async () => {
@@ -133,6 +169,7 @@ describe("guardRateLimiter", () => {
       await expect(guarded.check("alice")).rejects.toThrow(TypeError);
       await expect(guarded.peek("alice")).rejects.toThrow(TypeError);
       await expect(guarded.reset("alice")).rejects.toThrow(TypeError);
+      await expect(guarded.release("alice")).rejects.toThrow(TypeError);
       expect(warnings).toEqual([]);
     }
   });

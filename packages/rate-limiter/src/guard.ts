@@ -13,12 +13,15 @@ import type { RateLimitDecision, RateLimitPolicy } from "./types.ts";
  */
 export type UnavailablePolicy = "closed" | "open";
 
-export type GuardedCheck =
-  | { outcome: "decided"; decision: RateLimitDecision }
+/** What a call under a failure policy came to; `GuardedCheck` is one limiter's. */
+export type Guarded<T> =
+  | { outcome: "decided"; decision: T }
   /** Fail closed: answer 503 with `Retry-After: retryAfter`. */
   | { outcome: "unavailable"; retryAfter: number; error: RateLimitStoreUnavailableError }
   /** Fail open: serve the request as if allowed; send no RateLimit headers (nothing is known). */
   | { outcome: "bypassed"; error: RateLimitStoreUnavailableError };
+
+export type GuardedCheck = Guarded<RateLimitDecision>;
 
 export interface GuardOptions {
   onUnavailable: UnavailablePolicy;
@@ -41,6 +44,19 @@ export interface GuardedRateLimiter {
   peek(key: string): Promise<GuardedCheck>;
   /** Like `RateLimiter.reset`, but an unavailable store only warns: the count ages out anyway. */
   reset(key: string): Promise<void>;
+  /** Like `RateLimiter.release`, and like `reset` an unavailable store only warns. */
+  release(key: string): Promise<void>;
+}
+
+/** A failure policy for any store calls, e.g. several limiters' `checkAll`. */
+export interface StoreGuard {
+  /** Runs a call that decides (`check`, `peek`, `checkAll`) under the policy. */
+  decide<T>(call: () => Promise<T>): Promise<Guarded<T>>;
+  /**
+   * Runs a call that only takes counts back (`reset`, `release`): an unavailable store only
+   * warns ("<action> skipped"), and what stays counted ages out.
+   */
+  forget(action: string, call: () => Promise<void>): Promise<void>;
 }
 
 /**
@@ -48,6 +64,21 @@ export interface GuardedRateLimiter {
  * other error is a bug and propagates.
  */
 export function guardRateLimiter(limiter: RateLimiter, options: GuardOptions): GuardedRateLimiter {
+  const guard = guardStore(limiter.policy.name, options);
+  return {
+    policy: limiter.policy,
+    check: (key) => guard.decide(() => limiter.check(key)),
+    peek: (key) => guard.decide(() => limiter.peek(key)),
+    reset: (key) => guard.forget("reset", () => limiter.reset(key)),
+    release: (key) => guard.forget("release", () => limiter.release(key)),
+  };
+}
+
+/**
+ * The failure policy of `guardRateLimiter`, for calls named `name` in warnings. Only
+ * `RateLimitStoreUnavailableError` is handled; any other error is a bug and propagates.
+ */
+export function guardStore(name: string, options: GuardOptions): StoreGuard {
   const { onUnavailable, retryAfterSeconds = 5, warnIntervalMs = 10_000 } = options;
   const warn =
     options.warn ??
@@ -55,7 +86,6 @@ export function guardRateLimiter(limiter: RateLimiter, options: GuardOptions): G
   if (!Number.isSafeInteger(retryAfterSeconds) || retryAfterSeconds < 1) {
     throw new RangeError(`retryAfterSeconds must be an integer >= 1, got ${retryAfterSeconds}`);
   }
-  const name = limiter.policy.name;
   let lastWarnAt = Number.NEGATIVE_INFINITY;
   let suppressed = 0;
   const report = (action: string, error: RateLimitStoreUnavailableError) => {
@@ -69,9 +99,9 @@ export function guardRateLimiter(limiter: RateLimiter, options: GuardOptions): G
     suppressed = 0;
     warn(`rate limiter "${name}": store unavailable (${error.reason}), ${action}${more}`, error);
   };
-  const guarded = async (decide: () => Promise<RateLimitDecision>): Promise<GuardedCheck> => {
+  const decide = async <T>(call: () => Promise<T>): Promise<Guarded<T>> => {
     try {
-      return { outcome: "decided", decision: await decide() };
+      return { outcome: "decided", decision: await call() };
     } catch (error) {
       if (!(error instanceof RateLimitStoreUnavailableError)) throw error;
       if (onUnavailable === "open") {
@@ -83,15 +113,13 @@ export function guardRateLimiter(limiter: RateLimiter, options: GuardOptions): G
     }
   };
   return {
-    policy: limiter.policy,
-    check: (key) => guarded(() => limiter.check(key)),
-    peek: (key) => guarded(() => limiter.peek(key)),
-    async reset(key) {
+    decide,
+    async forget(action, call) {
       try {
-        await limiter.reset(key);
+        await call();
       } catch (error) {
         if (!(error instanceof RateLimitStoreUnavailableError)) throw error;
-        report("reset skipped", error);
+        report(`${action} skipped`, error);
       }
     },
   };

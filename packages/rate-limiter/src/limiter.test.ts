@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { fakeClock } from "./conformance.ts";
-import { createRateLimiter } from "./limiter.ts";
+import { checkAll, createRateLimiter } from "./limiter.ts";
 import { MemoryStore } from "./memory-store.ts";
 import type { RateLimitPolicy, RateLimitStore } from "./types.ts";
 
@@ -95,7 +95,9 @@ describe("createRateLimiter", () => {
     const asyncStore: RateLimitStore = {
       hit: async (...args) => store.hit(...args),
       peek: async (...args) => store.peek(...args),
+      hitAll: async (hits) => store.hitAll(hits),
       reset: async (key) => store.reset(key),
+      release: async (key) => store.release(key),
       close: async () => store.close(),
     };
     const limiter = createRateLimiter({ store: asyncStore, policy: { ...tutorial, limit: 1 } });
@@ -103,6 +105,8 @@ describe("createRateLimiter", () => {
     expect((await limiter.check("alice")).allowed).toBe(true);
     expect((await limiter.peek("alice")).allowed).toBe(false);
     expect((await limiter.check("alice")).allowed).toBe(false);
+    await limiter.release("alice");
+    expect((await checkAll([{ limiter, key: "alice" }]))[0]?.allowed).toBe(true);
   });
 
   test("peek(key) answers what check would, without counting", async () => {
@@ -124,36 +128,88 @@ describe("createRateLimiter", () => {
     expect((await limiter.check("alice")).remaining).toBe(3);
   });
 
-  test("login throttling: peek before the password, count only failures, reset on success", async () => {
+  test("login throttling: reserve the attempt before the password, keep it on a failure, reset on success", async () => {
     const { clock, store } = setup();
     const login = createRateLimiter({
       store,
       policy: { name: "login", limit: 3, windowSeconds: 60 },
     });
+    let checks = 0;
     const attempt = async (user: string, passwordOk: boolean) => {
-      const gate = await login.peek(user);
-      if (!gate.allowed) return { status: 429, retryAfter: gate.retryAfter };
-      if (passwordOk) {
-        await login.reset(user);
-        return { status: 200 };
-      }
-      await login.check(user);
-      return { status: 401 };
+      const reserved = await login.check(user);
+      if (!reserved.allowed) return { status: 429, retryAfter: reserved.retryAfter };
+      checks++;
+      await Bun.sleep(0); // the password check: other attempts run meanwhile
+      if (!passwordOk) return { status: 401 }; // the reservation is the failure's record
+      await login.reset(user);
+      return { status: 200 };
     };
     // Successful logins never count, however many.
     for (let i = 0; i < 10; i++) expect(await attempt("alice", true)).toEqual({ status: 200 });
-    for (let i = 0; i < 3; i++) {
-      expect(await attempt("alice", false)).toEqual({ status: 401 });
-      clock.advance(1_000);
-    }
-    // Over the limit, even the right password is not tried; and blocked attempts do not count.
+    // Parallel failures: only the limit's worth of password checks run.
+    checks = 0;
+    const statuses = (await Promise.all(Array.from({ length: 20 }, () => attempt("alice", false))))
+      .map((r) => r.status)
+      .sort();
+    expect(statuses).toEqual([...Array(3).fill(401), ...Array(17).fill(429)]);
+    expect(checks).toBe(3);
+    clock.advance(3_000);
+    // Over the limit, even the right password is not tried; and refused attempts do not count.
     for (let i = 0; i < 5; i++) {
       expect(await attempt("alice", true)).toEqual({ status: 429, retryAfter: 57 });
     }
     expect(await attempt("bob", false)).toEqual({ status: 401 });
-    clock.advance(57_000); // the first failure has left the window
+    clock.advance(57_000); // the failures have left the window
     expect(await attempt("alice", true)).toEqual({ status: 200 });
     expect(await login.peek("alice")).toMatchObject({ allowed: true, remaining: 3 });
+  });
+
+  test("checkAll counts under every limiter or under none", async () => {
+    const { store } = setup();
+    const pair = createRateLimiter({
+      store,
+      policy: { name: "pair", limit: 2, windowSeconds: 60 },
+    });
+    const account = createRateLimiter({
+      store,
+      policy: { name: "account", limit: 3, windowSeconds: 60 },
+    });
+    const both = (address: string) =>
+      checkAll([
+        { limiter: pair, key: `alice|${address}` },
+        { limiter: account, key: "alice" },
+      ]);
+    expect((await both("a")).map((d) => d.remaining)).toEqual([1, 2]);
+    expect((await both("a")).map((d) => d.remaining)).toEqual([0, 1]);
+    // The pair is full: nothing is counted, not even under the account.
+    expect((await both("a")).map((d) => [d.allowed, d.remaining])).toEqual([
+      [false, 0],
+      [true, 1],
+    ]);
+    expect((await both("b")).map((d) => d.allowed)).toEqual([true, true]);
+    expect((await both("c")).map((d) => [d.allowed, d.remaining])).toEqual([
+      [true, 2],
+      [false, 0],
+    ]);
+    expect(await pair.peek("alice|c")).toMatchObject({ remaining: 2 });
+    expect(await checkAll([])).toEqual([]);
+  });
+
+  test("checkAll refuses limiters on different stores, or not made by createRateLimiter", async () => {
+    const { store } = setup();
+    const ours = createRateLimiter({ store, policy: tutorial });
+    const elsewhere = createRateLimiter({
+      store: new MemoryStore({ sweepIntervalMs: 0 }),
+      policy: tutorial,
+    });
+    await expect(
+      checkAll([
+        { limiter: ours, key: "k" },
+        { limiter: elsewhere, key: "k" },
+      ]),
+    ).rejects.toThrow(RangeError);
+    await expect(checkAll([{ limiter: { ...ours }, key: "k" }])).rejects.toThrow(TypeError);
+    expect(await ours.peek("k")).toMatchObject({ remaining: 5 });
   });
 
   test("passes the policy's limit and window in milliseconds to the store", async () => {
@@ -167,7 +223,9 @@ describe("createRateLimiter", () => {
         calls.push(["peek", key, limit, windowMs]);
         return { allowed: true, limit, remaining: limit, reset: 0, retryAfter: 0 };
       },
+      hitAll: () => [],
       reset: () => {},
+      release: () => {},
       close: () => {},
     };
     const limiter = createRateLimiter({ store: spy, policy: tutorial });

@@ -43,6 +43,20 @@ class ReferenceModel {
     this.#logs.delete(key);
   }
 
+  /** Forgets the newest recorded timestamp (the last pushed; this model's clock never steps back). */
+  release(key: string): void {
+    const log = this.#logs.get(key);
+    log?.pop();
+    if (log?.length === 0) this.#logs.delete(key);
+  }
+
+  /** Peeks every key; hits them all only if every peek is allowed. */
+  hitAll(hits: { key: string; limit: number }[], windowMs: number, now: number) {
+    const peeks = hits.map(({ key, limit }) => this.peek(key, limit, windowMs, now));
+    if (!peeks.every((d) => d.allowed)) return peeks;
+    return hits.map(({ key, limit }) => this.hit(key, limit, windowMs, now));
+  }
+
   clone(): ReferenceModel {
     const copy = new ReferenceModel();
     for (const [key, log] of this.#logs) copy.#logs.set(key, [...log]);
@@ -84,6 +98,24 @@ const op = (limit: fc.Arbitrary<number>) =>
       }),
     },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("sweep" as const) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant("release" as const),
+        key: fc.constantFrom("a", "b", "c", "d"),
+      }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constant("hitAll" as const),
+        hits: fc.uniqueArray(fc.record({ key: fc.constantFrom("a", "b", "c"), limit }), {
+          selector: (h) => h.key,
+          maxLength: 3,
+        }),
+        advance: fc.oneof(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 5_000 })),
+      }),
+    },
   );
 
 type Op = typeof op extends (limit: fc.Arbitrary<number>) => fc.Arbitrary<infer T> ? T : never;
@@ -100,6 +132,13 @@ function checkAgainstModel(ops: fc.Arbitrary<Op[]>) {
           model.reset(o.key);
         } else if (o.kind === "sweep") {
           store.sweep(); // only idle keys go, so decisions must not change
+        } else if (o.kind === "release") {
+          store.release(o.key);
+          model.release(o.key);
+        } else if (o.kind === "hitAll") {
+          clock.advance(o.advance);
+          const hits = o.hits.map(({ key, limit }) => ({ key, limit, windowMs }));
+          expect(store.hitAll(hits)).toEqual(model.hitAll(o.hits, windowMs, clock.now()));
         } else if (o.kind === "peek") {
           clock.advance(o.advance);
           const now = clock.now();
@@ -130,7 +169,7 @@ function checkAgainstModel(ops: fc.Arbitrary<Op[]>) {
 
 const opsOf = (limit: fc.Arbitrary<number>) => fc.array(op(limit), { maxLength: 200, size: "max" });
 
-test("MemoryStore decides and peeks exactly like the naive sliding log (one limit per run)", () => {
+test("MemoryStore hits, peeks, releases and hits all-or-nothing exactly like the naive sliding log (one limit per run)", () => {
   // Limits past the initial ring capacity (8) make the ring grow.
   checkAgainstModel(fc.integer({ min: 1, max: 12 }).chain((limit) => opsOf(fc.constant(limit))));
 });

@@ -1,5 +1,6 @@
 import {
   decide,
+  dropNewest,
   logFrom,
   idleAt as logIdleAt,
   newest as logNewest,
@@ -8,8 +9,8 @@ import {
   type SlidingLog,
   toDecision,
 } from "./sliding-log.ts";
-import type { RateLimitDecision, RateLimitStore } from "./types.ts";
-import { assertHitArgs, ceilSeconds } from "./validate.ts";
+import type { RateLimitDecision, RateLimitStore, StoreHit } from "./types.ts";
+import { assertHitArgs, assertHits, ceilSeconds } from "./validate.ts";
 
 export interface MemoryStoreOptions {
   /** Hard cap on tracked keys; beyond it a least-recently-used key is evicted. */
@@ -285,9 +286,35 @@ export class MemoryStore implements RateLimitStore {
     return toDecision(allowed, limit, windowMs, now, count, oldest, freeing);
   }
 
+  /**
+   * All or nothing (see `RateLimitStore.hitAll`): the peeks and the hits run in one synchronous
+   * stretch, so no other call comes between them.
+   */
+  hitAll(hits: readonly StoreHit[]): RateLimitDecision[] {
+    assertHits(hits);
+    const peeks = hits.map(({ key, limit, windowMs }) => this.peek(key, limit, windowMs));
+    if (!peeks.every((decision) => decision.allowed)) return peeks;
+    return hits.map(({ key, limit, windowMs }) => this.hit(key, limit, windowMs));
+  }
+
   reset(key: string): void {
     const entry = this.#find(key, this.#hashOf(key));
     if (entry !== -1) this.#delete(entry);
+  }
+
+  /** See `RateLimitStore.release`. The key's idle time stays: it may be swept a little late. */
+  release(key: string): void {
+    const entry = this.#find(key, this.#hashOf(key));
+    if (entry === -1) return;
+    let left: number;
+    if ((this.#flags[entry] as number) & OVERFLOW) {
+      left = dropNewest(this.#overflow.get(entry) as SlidingLog);
+    } else {
+      // The newest timestamp is the ring's last; dropping it is one fewer to count.
+      left = Math.max(0, (this.#count[entry] as number) - 1);
+      this.#count[entry] = left;
+    }
+    if (left === 0) this.#delete(entry);
   }
 
   /** Evicts keys whose every timestamp has left its window; returns how many were evicted. */

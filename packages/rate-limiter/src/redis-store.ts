@@ -1,8 +1,10 @@
 import { RedisClient } from "bun";
 import { RateLimitStoreUnavailableError } from "./errors.ts";
+import { RedisClockOffset } from "./redis-clock.ts";
+import { HIT_ALL_SCRIPT, hitAllArgs, hitAllDecisions, hitAllMembers } from "./redis-hit-all.ts";
 import { toDecision } from "./sliding-log.ts";
-import type { RateLimitDecision, RateLimitStore } from "./types.ts";
-import { assertHitArgs } from "./validate.ts";
+import type { RateLimitDecision, RateLimitStore, StoreHit } from "./types.ts";
+import { assertHitArgs, assertHits } from "./validate.ts";
 
 export interface RedisStoreOptions {
   /** Used only when the store creates its own client. */
@@ -10,10 +12,14 @@ export interface RedisStoreOptions {
   /**
    * A client to share. The store never closes it and does not touch its settings or handlers;
    * create it with `enableOfflineQueue: false`, or a call made while it is disconnected waits
-   * in Bun's queue until this store's timeout gives up on it.
+   * in Bun's queue until this store's timeout gives up on it (a hit sent from there later does
+   * nothing: it carries its deadline).
    */
   client?: RedisClient;
-  /** Upper bound on each call (connect, script load and decision together). */
+  /**
+   * Upper bound on each call (connect, script load and decision together). A hit's script must
+   * run in Redis a little earlier (a fifth of this, at most 25 ms), so its answer can arrive.
+   */
   timeoutMs?: number;
   /** Prepended to every key; give each application (or test run) its own. */
   keyPrefix?: string;
@@ -42,7 +48,11 @@ export interface RedisStoreOptions {
  * The whole decision for one request, in one atomic round trip. KEYS[1] is a sorted set whose
  * members are the admitted requests (score = time in ms, member = "time-token:seq", unique per
  * request across processes). ARGV: limit, window in ms, now in ms or "" to read Redis TIME,
- * member suffix.
+ * member suffix, deadline in Redis TIME ms (or "" for none).
+ *
+ * Past its deadline the caller has already been told "timeout", so the script writes nothing
+ * and answers {"late", clock}. Otherwise the reply ends with the Redis clock it read (ms, to the
+ * microsecond), from which the store keeps converting its deadlines into Redis's clock.
  *
  * It mirrors MemoryStore step for step: time never runs backwards for a key (the newest score
  * wins over an earlier clock), timestamps with now - t >= window leave, the request is admitted
@@ -57,12 +67,13 @@ const HIT_SCRIPT = `
 local key = KEYS[1]
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
-local now = tonumber(ARGV[3])
-if not now then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+local t = redis.call('TIME')
+local clock = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local function num(x) return string.format('%.17g', x) end
+local deadline = tonumber(ARGV[5])
+if deadline and clock > deadline then return {'late', num(clock)} end
+local now = tonumber(ARGV[3])
+if not now then now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
 -- Redis expires keys by its own clock. An injected clock (tests) is not that clock, and a key
 -- must not vanish while that clock still counts it: it lives ten minutes, or the window if longer.
 local ttl = math.ceil(window)
@@ -85,12 +96,14 @@ local freeing = oldest
 if allowed == 0 then
   freeing = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')[2]
 end
-return {allowed, count, num(now), oldest, freeing}
+return {allowed, count, num(now), oldest, freeing, num(clock)}
 `;
+const LATE = "late";
 
 /**
  * The read-only `peek`: what HIT_SCRIPT would decide, with the same ARGV (minus the member
- * suffix) and the same reply, but without a single write. The same clock rule and the same
+ * suffix and the deadline: run late, it still changes nothing) and the same first five reply
+ * elements, but without a single write. The same clock rule and the same
  * expiry boundary (score <= now - window leaves), except that expired members are skipped by
  * rank rather than removed, and nothing is added or expired. So a peek on an unknown key
  * creates nothing (every read of a missing key is empty), and a peek on a live key leaves its
@@ -131,8 +144,20 @@ interface CachedScript {
   sha: Promise<string> | undefined;
 }
 
+/**
+ * One bounded call. `cancelled` is set when it times out: from then on nothing more is sent for
+ * it. A script must have run by `deadline` (performance.now() ms) to count, early enough that
+ * its answer can still arrive before the timeout.
+ */
+interface Call {
+  cancelled: boolean;
+  readonly deadline: number;
+}
+
 const TIMED_OUT: unique symbol = Symbol("timed out");
 const MAX_BACKOFF_MS = 2_000;
+/** How long before the timeout a hit's deadline falls: time for its answer to come back. */
+const MAX_ANSWER_ALLOWANCE_MS = 25;
 
 /**
  * Exact sliding-log store on Redis, through Bun's built-in client: the same decisions as
@@ -141,6 +166,12 @@ const MAX_BACKOFF_MS = 2_000;
  * Failure is reported, never hidden: every call settles within `timeoutMs`, either with a
  * decision or with `RateLimitStoreUnavailableError` (invalid arguments still throw RangeError).
  * What to do then (fail closed or open) is the caller's policy; see `guardRateLimiter`.
+ *
+ * A call that timed out never takes effect afterwards, so a timeout means "not counted": it is
+ * not sent once it has timed out (e.g. while waiting for the connection), a hit already sent
+ * carries a deadline in Redis's clock past which its script writes nothing (a stalled Redis or
+ * network that delivers it later), and a hit admitted in time whose answer came back too late is
+ * taken back. A `reset` already sent may still run late: it only forgets.
  *
  * Its own client runs with the offline queue off, so a call made while disconnected fails at
  * once instead of piling up. Bun reconnects by itself after a drop; when Bun has given up
@@ -159,11 +190,14 @@ export class RedisStore implements RateLimitStore {
   #seq = 0;
   readonly #hitScript: CachedScript = { source: HIT_SCRIPT, sha: undefined };
   readonly #peekScript: CachedScript = { source: PEEK_SCRIPT, sha: undefined };
+  readonly #hitAllScript: CachedScript = { source: HIT_ALL_SCRIPT, sha: undefined };
   #connecting: Promise<void> | undefined;
   #nextAttemptAt = 0;
   #backoffMs = 0;
   #timeoutsInARow = 0;
   #closed = false;
+  readonly #redisClock = new RedisClockOffset();
+  #readingClock: Promise<number> | undefined;
 
   constructor(options: RedisStoreOptions = {}) {
     const {
@@ -213,14 +247,31 @@ export class RedisStore implements RateLimitStore {
 
   async hit(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
     assertHitArgs(limit, windowMs);
-    const args = [
-      this.#prefix + key,
-      String(limit),
-      String(windowMs),
-      this.#clockArg(),
-      `${this.#token}:${(++this.#seq).toString(36)}`,
-    ];
-    return this.#decide("hit", this.#hitScript, args, limit, windowMs);
+    const fullKey = this.#prefix + key;
+    const suffix = `${this.#token}:${(++this.#seq).toString(36)}`;
+    const args = [fullKey, String(limit), String(windowMs), this.#clockArg(), suffix];
+    const reply = await this.#bounded(
+      "hit",
+      async (call) => {
+        const script = this.#hitScript;
+        const [offset] = await Promise.all([this.#redisOffset(), this.#loadScript(script)]);
+        const deadline = (call.deadline + offset).toFixed(3);
+        const answer = await this.#eval(call, script, [...args, deadline]);
+        // Every answer, "late" included, ends with the Redis clock: a fresh bound.
+        if (Array.isArray(answer)) {
+          this.#redisClock.sample(Number(answer.at(-1)), performance.now());
+        }
+        return answer;
+      },
+      (late) => this.#takeBack(fullKey, suffix, late),
+    );
+    if (Array.isArray(reply) && reply[0] === LATE) {
+      throw new RateLimitStoreUnavailableError(
+        "timeout",
+        `Redis ran hit after its deadline (timeout ${this.#timeoutMs} ms); nothing was recorded`,
+      );
+    }
+    return this.#decision("hit", reply, 6, limit, windowMs);
   }
 
   /**
@@ -230,11 +281,58 @@ export class RedisStore implements RateLimitStore {
   async peek(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
     assertHitArgs(limit, windowMs);
     const args = [this.#prefix + key, String(limit), String(windowMs), this.#clockArg()];
-    return this.#decide("peek", this.#peekScript, args, limit, windowMs);
+    const reply = await this.#bounded("peek", (call) => this.#eval(call, this.#peekScript, args));
+    return this.#decision("peek", reply, 5, limit, windowMs);
   }
 
   async reset(key: string): Promise<void> {
     await this.#bounded("reset", () => this.#client.send("DEL", [this.#prefix + key]));
+  }
+
+  /**
+   * All or nothing (see `RateLimitStore.hitAll`), in one script; bounded like `hit`: past its
+   * deadline it records nothing, and an admission whose answer came too late is taken back.
+   */
+  async hitAll(hits: readonly StoreHit[]): Promise<RateLimitDecision[]> {
+    assertHits(hits);
+    if (hits.length === 0) return [];
+    const keys = hits.map(({ key }) => this.#prefix + key);
+    const suffix = `${this.#token}:${(++this.#seq).toString(36)}`;
+    const reply = await this.#bounded(
+      "hitAll",
+      async (call) => {
+        const script = this.#hitAllScript;
+        const [offset] = await Promise.all([this.#redisOffset(), this.#loadScript(script)]);
+        const deadline = (call.deadline + offset).toFixed(3);
+        const args = [...keys, this.#clockArg(), suffix, deadline, ...hitAllArgs(hits)];
+        const answer = await this.#eval(call, script, args, keys.length);
+        if (Array.isArray(answer)) {
+          this.#redisClock.sample(Number(answer.at(-1)), performance.now());
+        }
+        return answer;
+      },
+      (late) => {
+        if (this.#closed) return;
+        for (const { key, member } of hitAllMembers(late, keys, suffix)) {
+          this.#client.send("ZREM", [key, member]).catch(() => {});
+        }
+      },
+    );
+    if (Array.isArray(reply) && reply[0] === LATE) {
+      throw new RateLimitStoreUnavailableError(
+        "timeout",
+        `Redis ran hitAll after its deadline (timeout ${this.#timeoutMs} ms); nothing was recorded`,
+      );
+    }
+    return hitAllDecisions(reply, hits);
+  }
+
+  /**
+   * See `RateLimitStore.release`: one ZPOPMAX (Redis deletes a set it empties). Like `reset`,
+   * one sent before a timeout may still run late: it only forgets.
+   */
+  async release(key: string): Promise<void> {
+    await this.#bounded("release", () => this.#client.send("ZPOPMAX", [this.#prefix + key]));
   }
 
   /** One bounded PING, for readiness checks; throws RateLimitStoreUnavailableError. */
@@ -249,21 +347,39 @@ export class RedisStore implements RateLimitStore {
     if (this.#owned) this.#client.close();
   }
 
-  async #bounded<T>(what: string, op: () => Promise<T>): Promise<T> {
+  /**
+   * Runs op within the timeout. `late` receives what op returns if that comes after the timeout
+   * (a hit admitted in time whose answer was held up).
+   */
+  async #bounded<T>(
+    what: string,
+    op: (call: Call) => Promise<T>,
+    late?: (result: T) => void,
+  ): Promise<T> {
     if (this.#closed) {
       throw new RateLimitStoreUnavailableError("closed", `rate-limit store is closed (${what})`);
     }
+    const allowance = Math.min(this.#timeoutMs / 5, MAX_ANSWER_ALLOWANCE_MS);
+    const call: Call = {
+      cancelled: false,
+      deadline: performance.now() + this.#timeoutMs - allowance,
+    };
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(resolve, this.#timeoutMs, TIMED_OUT);
+      timer = setTimeout(() => {
+        call.cancelled = true;
+        resolve(TIMED_OUT);
+      }, this.#timeoutMs);
     });
     try {
       const work = (async () => {
         await this.#connected();
-        return op();
+        sendable(call);
+        return op(call);
       })();
       const result = await Promise.race([work, timeout]);
       if (result === TIMED_OUT) {
+        if (late) work.then(late, () => {});
         this.#timedOut();
         throw new RateLimitStoreUnavailableError(
           "timeout",
@@ -283,21 +399,20 @@ export class RedisStore implements RateLimitStore {
     return this.#now ? String(this.#now()) : "";
   }
 
-  async #decide(
+  #decision(
     what: string,
-    script: CachedScript,
-    args: string[],
+    reply: unknown,
+    length: number,
     limit: number,
     windowMs: number,
-  ): Promise<RateLimitDecision> {
-    const reply = await this.#bounded(what, () => this.#eval(script, args));
-    if (!Array.isArray(reply) || reply.length !== 5) {
+  ): RateLimitDecision {
+    if (!Array.isArray(reply) || reply.length !== length) {
       throw new RateLimitStoreUnavailableError(
         "server",
         `unexpected reply from the rate-limit ${what} script: ${JSON.stringify(reply)}`,
       );
     }
-    const [allowed, count, now, oldest, freeing] = reply.map(Number) as [
+    const [allowed, count, now, oldest, freeing] = reply.slice(0, 5).map(Number) as [
       number,
       number,
       number,
@@ -307,18 +422,57 @@ export class RedisStore implements RateLimitStore {
     return toDecision(allowed === 1, limit, windowMs, now, count, oldest, freeing);
   }
 
-  async #eval(script: CachedScript, args: string[]): Promise<unknown> {
+  async #eval(call: Call, script: CachedScript, args: string[], keys = 1): Promise<unknown> {
     const loading = this.#loadScript(script);
     const sha = await loading;
+    sendable(call);
     try {
-      return await this.#client.evalsha(sha, 1, ...args);
+      return await this.#client.evalsha(sha, keys, ...args);
     } catch (error) {
       // The script cache is gone (Redis restarted, failed over, SCRIPT FLUSH): load and retry
       // once. Calls that hit this together share one reload (per script).
       if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
       if (script.sha === loading) script.sha = undefined;
-      return await this.#client.evalsha(await this.#loadScript(script), 1, ...args);
+      const reloaded = await this.#loadScript(script);
+      sendable(call);
+      return await this.#client.evalsha(reloaded, keys, ...args);
     }
+  }
+
+  /** A lower bound of (Redis TIME - performance.now()): the last one, or a fresh TIME. */
+  #redisOffset(): Promise<number> {
+    const known = this.#redisClock.lowerBound();
+    if (known !== undefined) return Promise.resolve(known);
+    if (this.#readingClock === undefined) {
+      const reading = this.#client.send("TIME", []).then((reply) => {
+        const [sec, usec] = (Array.isArray(reply) ? reply : []).map(Number);
+        this.#redisClock.sample(Number(sec) * 1000 + Number(usec) / 1000, performance.now());
+        const low = this.#redisClock.lowerBound();
+        if (low === undefined) {
+          throw new RateLimitStoreUnavailableError(
+            "server",
+            `unexpected reply to TIME: ${JSON.stringify(reply)}`,
+          );
+        }
+        return low;
+      });
+      this.#readingClock = reading;
+      reading
+        .finally(() => {
+          if (this.#readingClock === reading) this.#readingClock = undefined;
+        })
+        .catch(() => {});
+    }
+    return this.#readingClock;
+  }
+
+  /**
+   * A hit Redis admitted in time whose answer arrived after the caller was told "timeout":
+   * remove its entry, so that a timeout never counts. One ZREM, best effort.
+   */
+  #takeBack(key: string, suffix: string, reply: unknown): void {
+    if (this.#closed || !Array.isArray(reply) || Number(reply[0]) !== 1) return;
+    this.#client.send("ZREM", [key, `${reply[2]}-${suffix}`]).catch(() => {});
   }
 
   #loadScript(script: CachedScript): Promise<string> {
@@ -376,6 +530,13 @@ export class RedisStore implements RateLimitStore {
       // Rejects whatever is still waiting on the wedged connection; the next call reconnects.
       this.#client.close();
     }
+  }
+}
+
+/** Nothing more is sent for a call that has timed out. */
+function sendable(call: Call): void {
+  if (call.cancelled) {
+    throw new RateLimitStoreUnavailableError("timeout", "timed out before it was sent");
   }
 }
 

@@ -132,14 +132,14 @@ interface ProxyConn {
 export function redisProxy(target = REDIS_URL) {
   const { hostname, port: targetPort } = new URL(target);
   const clients = new Set<Socket<ProxyConn>>();
-  let stalled = false;
+  let holdRequests = false;
+  let holdReplies = false;
   let server: TCPSocketListener<ProxyConn> | undefined;
   let port = 0;
   const flush = (s: Socket<ProxyConn>) => {
-    if (stalled) return;
-    for (const chunk of s.data.down.splice(0)) s.write(chunk);
+    if (!holdReplies) for (const chunk of s.data.down.splice(0)) s.write(chunk);
     const upstream = s.data.upstream;
-    if (upstream) for (const chunk of s.data.up.splice(0)) upstream.write(chunk);
+    if (upstream && !holdRequests) for (const chunk of s.data.up.splice(0)) upstream.write(chunk);
   };
   const listen = () => {
     server = Bun.listen<ProxyConn>({
@@ -200,9 +200,13 @@ export function redisProxy(target = REDIS_URL) {
     up() {
       if (!server) listen();
     },
-    /** Holds all bytes (both ways) while on; requests sent meanwhile are forwarded when off. */
-    stall(on: boolean) {
-      stalled = on;
+    /**
+     * Holds all bytes (both ways) while on; requests sent meanwhile are forwarded when off.
+     * With "replies", requests still reach Redis and only its answers are held.
+     */
+    stall(on: boolean, what: "both" | "replies" = "both") {
+      holdReplies = on;
+      holdRequests = on && what === "both";
       if (!on) for (const s of clients) flush(s);
     },
     stop() {

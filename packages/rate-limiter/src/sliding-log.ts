@@ -55,6 +55,13 @@ export function newest(log: SlidingLog): number {
   return log[RING + (((log[HEAD] as number) + count - 1) % cap)] as number;
 }
 
+/** Forgets the latest recorded timestamp, if any; returns how many stay recorded. */
+export function dropNewest(log: SlidingLog): number {
+  const count = Math.max(0, (log[COUNT] as number) - 1);
+  log[COUNT] = count;
+  return count;
+}
+
 /**
  * Drops timestamps that left the window and, if the limit still allows an admission but the
  * ring is full, grows it. Returns the log to keep: the same array, or a larger copy.

@@ -41,9 +41,33 @@ export interface RateLimitStore {
     limit: number,
     windowMs: number,
   ): RateLimitDecision | Promise<RateLimitDecision>;
+  /**
+   * All or nothing, in one atomic step: when a `hit` now would be admitted on every key, each
+   * key records one (returning each `hit`'s decision); otherwise nothing is recorded anywhere,
+   * no key is created, and each decision is that key's `peek`, at least one of them denied.
+   * For a request that must fit several limits at once, e.g. a login reserving its attempt
+   * under every throttle before the password is checked: a refused request leaves no count.
+   * Keys must be distinct; throws RangeError (recording nothing) for invalid arguments.
+   */
+  hitAll(hits: readonly StoreHit[]): RateLimitDecision[] | Promise<RateLimitDecision[]>;
   /** Forget a key, e.g. after a successful login. */
   reset(key: string): void | Promise<void>;
+  /**
+   * Takes back the most recently recorded hit of this key: an admission that turned out not to
+   * count (a login that succeeded after reserving its attempt). The newest goes, whichever
+   * request made it: the count comes out right, and what stays can only leave the window
+   * sooner than the caller's own hit would have. A key left with nothing is as if never hit;
+   * an unknown key is left alone.
+   */
+  release(key: string): void | Promise<void>;
   close(): void | Promise<void>;
+}
+
+/** One key's part in `RateLimitStore.hitAll`: the arguments `hit` takes. */
+export interface StoreHit {
+  key: string;
+  limit: number;
+  windowMs: number;
 }
 
 export interface RateLimitPolicy {

@@ -1,4 +1,4 @@
-import type { RateLimitPolicy } from "./types.ts";
+import type { RateLimitPolicy, StoreHit } from "./types.ts";
 
 // Shared by every store so they all reject the same inputs the same way.
 export function assertHitArgs(limit: number, windowMs: number): void {
@@ -37,4 +37,15 @@ export function isSfStringValue(value: string): boolean {
 
 export function ceilSeconds(ms: number): number {
   return Math.ceil(ms / 1000);
+}
+
+/** `hitAll`'s arguments, checked before anything is recorded. */
+export function assertHits(hits: readonly StoreHit[]): void {
+  const keys = new Set<string>();
+  for (const { key, limit, windowMs } of hits) {
+    assertHitArgs(limit, windowMs);
+    if (keys.has(key))
+      throw new RangeError(`hitAll keys must be distinct, got ${JSON.stringify(key)} twice`);
+    keys.add(key);
+  }
 }

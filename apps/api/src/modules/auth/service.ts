@@ -62,16 +62,23 @@ export async function login(
   password: string,
   address: string,
 ): Promise<TokenResponse> {
-  await deps.loginThrottle.ensureAllowed(email, address);
-  const user = await deps.repo.findUserByEmail(email);
-  const valid = user
-    ? await deps.hasher.verify(password, user.passwordHash)
-    : await deps.hasher.verifyAgainstDummy(password);
-  if (!user || !valid) {
-    await deps.loginThrottle.recordFailure(email, address);
-    throw new IncorrectCredentialsError();
+  // Reserved before the password is checked, so parallel attempts cannot overrun the limits.
+  const attempt = await deps.loginThrottle.reserve(email, address);
+  let user: UserRow | undefined;
+  let valid: boolean;
+  try {
+    user = await deps.repo.findUserByEmail(email);
+    valid = user
+      ? await deps.hasher.verify(password, user.passwordHash)
+      : await deps.hasher.verifyAgainstDummy(password);
+  } catch (error) {
+    // The check could not run (database down, hashing queue full): nothing was guessed.
+    await attempt.cancel();
+    throw error;
   }
-  await deps.loginThrottle.recordSuccess(email, address);
+  // A wrong password keeps the reservation: it is the failure's record.
+  if (!user || !valid) throw new IncorrectCredentialsError();
+  await attempt.succeeded();
   const { token, hash } = createRefreshToken();
   try {
     await deps.repo.insertRefreshToken({
