@@ -14,7 +14,9 @@ import { createAllowedMethods } from "./http/allowed-methods.ts";
 import { clientAddressFor } from "./http/client-address.ts";
 import { createCors } from "./http/cors.ts";
 import { createErrorMapper } from "./http/errors.ts";
+import { routeByTarget } from "./http/host.ts";
 import { type AccessFields, createLogger, type Logger, loggablePath } from "./http/logger.ts";
+import { InvalidHostError } from "./http/problems.ts";
 import { elapsedMs, requestId, startRequest } from "./http/request-context.ts";
 import { adminModule } from "./modules/admin/index.ts";
 import { authModule } from "./modules/auth/index.ts";
@@ -25,6 +27,7 @@ import { itemsModule } from "./modules/items/index.ts";
 import { limitedModule } from "./modules/limited/index.ts";
 import { usersModule } from "./modules/users/index.ts";
 import { ensureAdmin } from "./modules/users/service.ts";
+import { createSignupLimiter } from "./modules/users/signup-limit.ts";
 
 // Re-exported so the lesson runner can boot the API in-process with the same defaults.
 export { type Config, ConfigError, loadConfig } from "./config.ts";
@@ -69,6 +72,8 @@ export async function createApp(options: AppOptions) {
     jwt: createJwtService({ secret: config.jwtSecret, accessTokenTtl: config.accessTokenTtl }),
     hasher: createPasswordHasher(options.passwordHashing),
     loginThrottle: createLoginThrottle(store, warn),
+    signupLimiter: createSignupLimiter(store, config.signupRateLimit, warn),
+    rateLimitStore: store,
     clientAddress: options.clientAddress ?? clientAddressFor(config.trustProxy),
     // Fails closed: a quota that stops counting during an outage is no quota.
     limiter: guardRateLimiter(
@@ -106,8 +111,24 @@ export async function createApp(options: AppOptions) {
   const mapError = createErrorMapper({ log, allowedMethods });
   // CORS_ORIGINS unset: an empty plugin and no preflight, every answer as without CORS.
   const cors = createCors(config.corsOrigins, allowedMethods);
+  /** Refused before Elysia routes it (http/host.ts): the same problem+json and access line. */
+  const refuse = (request: Request) => {
+    const response = mapError("INVALID_HOST", new InvalidHostError(), request);
+    access({
+      method: request.method,
+      path: loggablePath(request.url),
+      status: response.status,
+      duration_ms: 0,
+      request_id: response.headers.get("x-request-id") ?? "",
+    });
+    return response;
+  };
 
   const app = new Elysia()
+    // Elysia 1.4.30 misreads the path behind a short Host: every request passes here first.
+    .wrap(routeByTarget(refuse))
+    // BODY_TIMEOUT, for the body parsers (http/body.ts): shared functions, not built per app.
+    .decorate("bodyTimeoutMs", config.bodyTimeoutMs)
     // Hooks destructure their argument: Elysia reads their source to decide what to build for
     // each request, and a hook that takes the whole context gets everything (headers copied,
     // cookies and query parsed) on every route.

@@ -38,7 +38,9 @@ describe("defaults (the contract's table)", () => {
       accessTokenTtl: 900,
       refreshTokenTtl: 2_592_000,
       rateLimit: { max: 5, windowSeconds: 60 },
+      signupRateLimit: { max: 50, windowSeconds: 600 },
       workers: 1,
+      bodyTimeoutMs: 10_000,
     });
     expect(config.admin).toBeUndefined();
     expect(Buffer.byteLength(config.jwtSecret)).toBeGreaterThanOrEqual(32);
@@ -71,8 +73,10 @@ describe("defaults (the contract's table)", () => {
         ADMIN_PASSWORD: "root-password",
         RATE_LIMIT_MAX: "2",
         RATE_LIMIT_WINDOW: "10",
+        SIGNUP_RATE_LIMIT: "3/60",
         REDIS_URL: "redis://127.0.0.1:6379",
         WORKERS: "2",
+        BODY_TIMEOUT: "5",
       },
       secretFile,
     );
@@ -87,8 +91,10 @@ describe("defaults (the contract's table)", () => {
       refreshTokenTtl: 86400,
       admin: { email: "root@example.com", password: "root-password" },
       rateLimit: { max: 2, windowSeconds: 10 },
+      signupRateLimit: { max: 3, windowSeconds: 60 },
       redisUrl: "redis://127.0.0.1:6379",
       workers: 2,
+      bodyTimeoutMs: 5000,
     });
   });
 
@@ -112,6 +118,14 @@ describe("defaults (the contract's table)", () => {
   });
 });
 
+test("SIGNUP_RATE_LIMIT is max/window-seconds, from 1/1 to 1000000/86400", () => {
+  const read = (value: string) =>
+    loadConfig({ JWT_SECRET: SECRET, SIGNUP_RATE_LIMIT: value }, secretFile).signupRateLimit;
+  expect(read("1/1")).toEqual({ max: 1, windowSeconds: 1 });
+  expect(read("1000000/86400")).toEqual({ max: 1_000_000, windowSeconds: 86_400 });
+  expect(read(" 20 / 60 ")).toEqual({ max: 20, windowSeconds: 60 });
+});
+
 describe("bad configuration is one line naming the variable", () => {
   const cases: [string, Record<string, string | undefined>, string][] = [
     ["PORT=abc", { PORT: "abc" }, "PORT"],
@@ -125,7 +139,16 @@ describe("bad configuration is one line naming the variable", () => {
     ["REFRESH_TOKEN_TTL=abc", { REFRESH_TOKEN_TTL: "abc" }, "REFRESH_TOKEN_TTL"],
     ["RATE_LIMIT_MAX=0", { RATE_LIMIT_MAX: "0" }, "RATE_LIMIT_MAX"],
     ["RATE_LIMIT_WINDOW=0", { RATE_LIMIT_WINDOW: "0" }, "RATE_LIMIT_WINDOW"],
+    ["SIGNUP_RATE_LIMIT=50", { SIGNUP_RATE_LIMIT: "50" }, "SIGNUP_RATE_LIMIT"],
+    ["SIGNUP_RATE_LIMIT=0/600", { SIGNUP_RATE_LIMIT: "0/600" }, "SIGNUP_RATE_LIMIT"],
+    ["SIGNUP_RATE_LIMIT=50/0", { SIGNUP_RATE_LIMIT: "50/0" }, "SIGNUP_RATE_LIMIT"],
+    ["SIGNUP_RATE_LIMIT=50/86401", { SIGNUP_RATE_LIMIT: "50/86401" }, "SIGNUP_RATE_LIMIT"],
+    ["SIGNUP_RATE_LIMIT=5.5/60", { SIGNUP_RATE_LIMIT: "5.5/60" }, "SIGNUP_RATE_LIMIT"],
+    ["SIGNUP_RATE_LIMIT=50/10m", { SIGNUP_RATE_LIMIT: "50/10m" }, "SIGNUP_RATE_LIMIT"],
     ["WORKERS=0", { WORKERS: "0" }, "WORKERS"],
+    ["BODY_TIMEOUT=0", { BODY_TIMEOUT: "0" }, "BODY_TIMEOUT"],
+    ["BODY_TIMEOUT=121", { BODY_TIMEOUT: "121" }, "BODY_TIMEOUT"],
+    ["BODY_TIMEOUT=0.5", { BODY_TIMEOUT: "0.5" }, "BODY_TIMEOUT"],
     ["DATABASE_URL=mysql://…", { DATABASE_URL: "mysql://root:pw@127.0.0.1/test" }, "DATABASE_URL"],
     ["DATABASE_URL=sqlite://…", { DATABASE_URL: "sqlite://./data/app.db" }, "DATABASE_URL"],
     ["DATABASE_URL=postgres:// with no host", { DATABASE_URL: "postgres:///db" }, "DATABASE_URL"],
@@ -172,6 +195,11 @@ describe("bad configuration is one line naming the variable", () => {
     [
       "ADMIN_PASSWORD under 8 characters",
       { ADMIN_EMAIL: "root@example.com", ADMIN_PASSWORD: "short" },
+      "ADMIN_PASSWORD",
+    ],
+    [
+      "ADMIN_PASSWORD of 4 emoji (8 UTF-16 units)",
+      { ADMIN_EMAIL: "root@example.com", ADMIN_PASSWORD: "\u{1F511}".repeat(4) },
       "ADMIN_PASSWORD",
     ],
   ];

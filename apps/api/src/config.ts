@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { Value } from "@sinclair/typebox/value";
-import { Email } from "@statuslab/contracts";
+import { Email, Password } from "@statuslab/contracts";
 import { DatabaseUrlError, type Engine, parseDatabaseUrl } from "@statuslab/db";
 import { type Parsed, quoted } from "./config-value.ts";
 import { parseTrustProxy, type TrustProxy } from "./http/client-address.ts";
@@ -27,10 +27,14 @@ export interface Config {
   refreshTokenTtl: number;
   admin?: { email: string; password: string };
   rateLimit: { max: number; windowSeconds: number };
+  /** Sign-ups per client address in a sliding window (SIGNUP_RATE_LIMIT, `max/window-seconds`). */
+  signupRateLimit: { max: number; windowSeconds: number };
   /** Where shared rate-limit state lives; unset = in this process's memory. */
   redisUrl?: string;
   /** API processes sharing the port. */
   workers: number;
+  /** The longest a request body may take to arrive (BODY_TIMEOUT, given in seconds), in ms. */
+  bodyTimeoutMs: number;
   /** Reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY); unset = none. */
   trustProxy?: TrustProxy;
   /** Origins whose pages may read answers (CORS_ORIGINS); unset = no CORS headers at all. */
@@ -54,6 +58,21 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+/** `max/window-seconds`, e.g. `50/600`: at most `max` in any `window-seconds`. */
+function rate(env: Env, name: string, fallback: { max: number; windowSeconds: number }) {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const match = /^\s*(\d{1,7})\s*\/\s*(\d{1,5})\s*$/.exec(raw);
+  const max = Number(match?.[1]);
+  const windowSeconds = Number(match?.[2]);
+  if (!match || max < 1 || max > 1_000_000 || windowSeconds < 1 || windowSeconds > 86_400) {
+    throw new ConfigError(
+      `${name} must be max/window-seconds, e.g. 50/600: max 1 to 1000000, window 1 to 86400 (got ${quoted(raw)})`,
+    );
+  }
+  return { max, windowSeconds };
+}
+
 /** A value its module parsed; a refusal is already one line naming the variable. */
 function accepted<T>(parsed: Parsed<T>): T {
   if (!parsed.ok) throw new ConfigError(parsed.message);
@@ -61,6 +80,8 @@ function accepted<T>(parsed: Parsed<T>): T {
 }
 
 export const SECRET_FILE = "./data/.jwt-secret";
+/** Kept below the server's idle timeout (worker.ts), which would cut the request without an answer. */
+export const MAX_BODY_TIMEOUT_SECONDS = 120;
 const MIN_SECRET_BYTES = 32;
 
 /**
@@ -110,8 +131,9 @@ export function loadConfig(env: Env = process.env, secretFile = SECRET_FILE): Co
   if (adminEmail !== undefined && !Value.Check(Email, adminEmail)) {
     throw new ConfigError(`ADMIN_EMAIL must be an email address (got ${quoted(adminEmail)})`);
   }
-  if (adminPassword !== undefined && (adminPassword.length < 8 || adminPassword.length > 128)) {
-    throw new ConfigError("ADMIN_PASSWORD must be 8 to 128 characters");
+  // The sign-up rule (packages/contracts): code points after NFKC, so the admin could sign up too.
+  if (adminPassword !== undefined && !Value.Check(Password, adminPassword)) {
+    throw new ConfigError("ADMIN_PASSWORD must be 8 to 128 characters (an emoji counts as one)");
   }
   const databaseUrl = env.DATABASE_URL || "./data/app.db";
   let engine: Engine;
@@ -155,8 +177,11 @@ export function loadConfig(env: Env = process.env, secretFile = SECRET_FILE): Co
       max: integer(env, "RATE_LIMIT_MAX", 5, 1, 1_000_000),
       windowSeconds: integer(env, "RATE_LIMIT_WINDOW", 60, 1, 86_400),
     },
+    // Stops a flood yet leaves room for two `bun run lessons --auto --url` runs (36 sign-ups).
+    signupRateLimit: rate(env, "SIGNUP_RATE_LIMIT", { max: 50, windowSeconds: 600 }),
     ...(redisUrl ? { redisUrl } : {}),
     workers,
+    bodyTimeoutMs: integer(env, "BODY_TIMEOUT", 10, 1, MAX_BODY_TIMEOUT_SECONDS) * 1000,
     ...(trustProxy ? { trustProxy } : {}),
     ...(corsOrigins ? { corsOrigins } : {}),
   };

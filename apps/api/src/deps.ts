@@ -1,6 +1,6 @@
 import type { JwtService, PasswordHasher } from "@statuslab/auth";
 import type { Repository } from "@statuslab/db";
-import type { GuardedRateLimiter } from "@statuslab/rate-limiter";
+import type { GuardedRateLimiter, RateLimitStore } from "@statuslab/rate-limiter";
 import type { Server } from "bun";
 import type { Config } from "./config.ts";
 import type { Logger } from "./http/logger.ts";
@@ -13,6 +13,10 @@ export interface Deps {
   jwt: JwtService;
   hasher: PasswordHasher;
   limiter: GuardedRateLimiter;
+  /** Sign-ups per client address (SIGNUP_RATE_LIMIT); fails open, see modules/users/service.ts. */
+  signupLimiter: GuardedRateLimiter;
+  /** The store behind the limiters and the login throttle; `/health` pings it when it can (Redis). */
+  rateLimitStore: RateLimitStore;
   loginThrottle: LoginThrottle;
   /**
    * Who is calling, for login throttling: the peer address of the connection, or, behind the

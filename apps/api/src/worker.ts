@@ -45,6 +45,22 @@ export function printBanner(config: Config, url: string, workers = 1) {
   }
 }
 
+/** What `app.listen` is given (tests listen with the same). */
+export function listenOptions(config: Config, supervised: boolean) {
+  return {
+    port: config.port,
+    reusePort: supervised,
+    // Bun streams request bodies, and our parsers stop at BODY_LIMIT_BYTES (refusing at once
+    // when Content-Length says more) with a problem+json 413. Bun's own limit would answer a
+    // bare 413 with no request id before the app sees the request, so it is set out of reach.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    // Bun closes a connection, without an answer, when a request has had none for this many
+    // seconds, however many body bytes keep arriving (checked every few seconds). It must
+    // leave BODY_TIMEOUT the time to answer its 408 first. 30 s is Elysia's default.
+    idleTimeout: Math.max(30, Math.ceil(config.bodyTimeoutMs / 1000) + 10),
+  };
+}
+
 /**
  * One API process. Under a supervisor (`supervised`), it shares the port with its siblings
  * (`reusePort`: the kernel spreads connections) and announces itself instead of the banner.
@@ -52,14 +68,7 @@ export function printBanner(config: Config, url: string, workers = 1) {
 export async function runWorker(config: Config, supervised: boolean) {
   const { app, close, deps } = await appOrExit(config);
   try {
-    app.listen({
-      port: config.port,
-      reusePort: supervised,
-      // Bun streams request bodies, and our parsers stop at BODY_LIMIT_BYTES (refusing at once
-      // when Content-Length says more) with a problem+json 413. Bun's own limit would answer a
-      // bare 413 with no request id before the app sees the request, so it is set out of reach.
-      maxRequestBodySize: Number.MAX_SAFE_INTEGER,
-    });
+    app.listen(listenOptions(config, supervised));
   } catch (error) {
     await close();
     stop(

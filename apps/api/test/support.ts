@@ -21,6 +21,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       JWT_SECRET: TEST_SECRET,
       DATABASE_URL: ":memory:",
       DATABASE_POOL_MAX: "2",
+      // Every test request comes from one address ("unknown"), and some tests sign up hundreds
+      // of users; the tests of the limit itself set their own.
+      SIGNUP_RATE_LIMIT: "1000000/1",
     }),
     admin: ADMIN,
     ...overrides,

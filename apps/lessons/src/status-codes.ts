@@ -20,7 +20,7 @@ export const statusCodes: StatusCodeDoc[] = [
     meaning:
       "The request worked and the body carries the answer. What that answer is depends on the method: for a GET it is the current state of the thing you asked about; for a POST it is whatever the action produced.",
     inThisApi:
-      "Reading: `GET /`, `GET /health`, `GET /users/me`, `GET /users/{id}`, `GET /users/me/items`, `GET /admin/users`, and `GET /users/limited` while you are under the quota. Acting: `POST /token` (a successful login or refresh: a new access token and refresh token, sent with `Cache-Control: no-store` so no cache keeps them), `POST /token/revoke` (logging out: an empty 200, as RFC 7009 specifies, also for a token the API never issued) and `PATCH /admin/users/{id}` (the user with the new role).",
+      "Reading: `GET /`, `GET /health/live`, `GET /health`, `GET /users/me`, `GET /users/{id}`, `GET /users/me/items`, `GET /admin/users`, and `GET /users/limited` while you are under the quota. Acting: `POST /token` (a successful login or refresh: a new access token and refresh token, sent with `Cache-Control: no-store` so no cache keeps them), `POST /token/revoke` (logging out: an empty 200, as RFC 7009 specifies, also for a token the API never issued) and `PATCH /admin/users/{id}` (the user with the new role).",
     clientShould:
       "Read the body as the documented success schema. Nothing needs retrying; a 200 to a POST does not mean something was created (that would be 201).",
     rfc: rfc9110("15.3.1"),
@@ -192,7 +192,7 @@ export const statusCodes: StatusCodeDoc[] = [
     meaning:
       "The server cannot handle the request right now because of a temporary condition, such as overload or maintenance, which it expects to pass. It may say when to try again in a `Retry-After` header.",
     inThisApi:
-      "Whenever the database cannot be used: locked by another writer for longer than the one-second retry budget, the disk full, the file unreadable (`Database unavailable`, with `Retry-After`). `GET /health` answers 503 too when the database cannot be reached. Nothing committed before the outage is lost.",
+      "Whenever the database cannot be used: locked by another writer for longer than the one-second retry budget, the disk full, the file unreadable, deleted or replaced under the running API (`Database unavailable`, with `Retry-After`). `GET /health` answers 503 too whenever the database could not take a write or Redis, when configured, does not answer, its problem naming what is down and why (`reason`: `database: busy`, say); `GET /health/live` stays 200. Nothing committed before the outage is lost.",
     clientShould:
       "Wait `Retry-After` seconds and try again; the same request is expected to work once the outage ends. A write that got 503 was not applied.",
     rfc: rfc9110("15.6.4"),

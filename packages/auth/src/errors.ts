@@ -36,3 +36,18 @@ export class TokenTypeError extends AuthError {
     this.name = "TokenTypeError";
   }
 }
+
+/**
+ * Too much password hashing is already waiting: the request is refused at once rather than
+ * queued without bound. Not an AuthError (nothing is wrong with the credentials); the API
+ * answers 503 with `Retry-After: retryAfterSeconds`. `lane` says whose queue was full.
+ */
+export class HashingBusyError extends Error {
+  constructor(
+    readonly lane: "hash" | "verify",
+    readonly retryAfterSeconds: number,
+  ) {
+    super("Too many passwords are being checked; try again shortly");
+    this.name = "HashingBusyError";
+  }
+}

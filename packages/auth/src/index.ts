@@ -1,6 +1,7 @@
 export { extractBearerToken } from "./bearer.ts";
 export {
   AuthError,
+  HashingBusyError,
   InvalidTokenError,
   MissingCredentialsError,
   TokenExpiredError,

@@ -3,6 +3,7 @@ import { Value } from "@sinclair/typebox/value";
 import {
   ItemCreate,
   Pagination,
+  Password,
   Problem,
   RevokeRequest,
   TokenRequest,
@@ -35,6 +36,31 @@ describe("UserCreate", () => {
     ["missing password", { email: "alice@example.com" }],
   ])("rejects %s", (_, body) => {
     expect(Value.Check(UserCreate, body)).toBe(false);
+  });
+});
+
+describe("Password: characters are code points of the NFKC form (NIST SP 800-63B)", () => {
+  const emoji = "\u{1F511}"; // 🔑: one character, two UTF-16 units
+  test.each([
+    ["4 emoji (8 UTF-16 units)", false, emoji.repeat(4)],
+    ["7 emoji", false, emoji.repeat(7)],
+    ["8 emoji", true, emoji.repeat(8)],
+    ["128 emoji (256 UTF-16 units)", true, emoji.repeat(128)],
+    ["129 emoji", false, emoji.repeat(129)],
+    ["4 × U+FB01 (NFKC: 8 letters)", true, "\uFB01".repeat(4)],
+    ["4 × e + U+0301 (NFKC: 4 letters)", false, "e\u0301".repeat(4)],
+    ["far too long to normalise", false, "a".repeat(100_000)],
+  ])("%s → valid: %p", (_, valid, password) => {
+    expect(Value.Check(Password, password)).toBe(valid);
+    expect(Value.Check(UserCreate, { email: "a@example.com", password })).toBe(valid);
+  });
+
+  test("the document still says 8 to 128 (JSON Schema counts code points too)", () => {
+    expect(JSON.parse(JSON.stringify(Password))).toMatchObject({
+      type: "string",
+      minLength: 8,
+      maxLength: 128,
+    });
   });
 });
 

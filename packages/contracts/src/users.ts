@@ -1,4 +1,4 @@
-import { type Static, Type } from "@sinclair/typebox";
+import { Kind, type Static, Type, TypeRegistry } from "@sinclair/typebox";
 import { PageLimit, PageOffset, PositiveId } from "./params.ts";
 import "./formats.ts";
 
@@ -15,11 +15,44 @@ export const Email = Type.String({
   examples: ["alice@example.com"],
 });
 
-/** Compared exactly as sent: never trimmed, normalised or truncated. */
-export const Password = Type.String({
-  minLength: 8,
-  maxLength: 128,
-  description: "8 to 128 characters, compared exactly as sent",
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+/** No password of 128 characters is longer than this in UTF-16 units; longer is not normalised. */
+const PASSWORD_MAX_UNITS = 1024;
+
+/**
+ * A password's length as NIST SP 800-63B counts it: one per Unicode code point (an emoji is
+ * one character, not two UTF-16 units), of its NFKC form, which is what gets hashed.
+ */
+export function passwordLength(password: string): number {
+  if (password.length > PASSWORD_MAX_UNITS) return Number.POSITIVE_INFINITY;
+  let count = 0;
+  for (const _ of password.normalize("NFKC")) count++;
+  return count;
+}
+
+export const isPasswordOfValidLength = (value: unknown): value is string => {
+  if (typeof value !== "string") return false;
+  const length = passwordLength(value);
+  return length >= PASSWORD_MIN_LENGTH && length <= PASSWORD_MAX_LENGTH;
+};
+
+// A kind of its own, checked by the function above: TypeBox's minLength and maxLength count
+// UTF-16 units. They stay in the schema for the OpenAPI document, where JSON Schema defines
+// them in code points, which is what this check counts.
+const PASSWORD_KIND = "StatuslabPassword";
+if (!TypeRegistry.Has(PASSWORD_KIND)) {
+  TypeRegistry.Set(PASSWORD_KIND, (_schema, value) => isPasswordOfValidLength(value));
+}
+
+/** NFKC-normalised before hashing; otherwise used as sent: never trimmed or truncated. */
+export const Password = Type.Unsafe<string>({
+  [Kind]: PASSWORD_KIND,
+  type: "string",
+  minLength: PASSWORD_MIN_LENGTH,
+  maxLength: PASSWORD_MAX_LENGTH,
+  description:
+    "8 to 128 characters, counted in Unicode code points (an emoji is one) after NFKC normalisation, which is applied before hashing; never trimmed",
   errorMessage: "must be a string of 8 to 128 characters",
   examples: ["correct horse battery"],
 });

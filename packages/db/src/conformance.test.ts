@@ -417,6 +417,94 @@ for (const engine of engines) {
       });
     });
 
+    describe("checkWritable", () => {
+      test("resolves on a healthy database and writes nothing: no row, no id used up", async () => {
+        const first = await signUp("first@x.io");
+        for (let i = 0; i < 3; i++) await expect(repo.checkWritable()).resolves.toBeUndefined();
+        await expect((await another()).checkWritable()).resolves.toBeUndefined();
+        const second = await signUp("second@x.io");
+        expect(second.id).toBe(first.id + 1);
+        expect((await testDb.rows("users")).map((row) => row.email)).toEqual([
+          "first@x.io",
+          "second@x.io",
+        ]);
+      });
+
+      test('another session holding the write lock: "busy" within the lock timeout while ping resolves; fine once released', async () => {
+        const lock = await testDb.lock("writes");
+        try {
+          const { error, ms } = await failure(() => repo.checkWritable());
+          expectBusy(error);
+          expect(ms).toBeLessThan(LOCK_TIMEOUT_MS + SLACK_MS);
+          await expect(repo.ping()).resolves.toBeUndefined();
+        } finally {
+          await lock.release();
+        }
+        await expect(repo.checkWritable()).resolves.toBeUndefined();
+      });
+
+      test('locked for everything: "busy" within the lock timeout', async () => {
+        const lock = await testDb.lock("everything");
+        try {
+          const { error, ms } = await failure(() => repo.checkWritable());
+          expectBusy(error);
+          expect(ms).toBeLessThan(LOCK_TIMEOUT_MS + SLACK_MS);
+        } finally {
+          await lock.release();
+        }
+        await expect(repo.checkWritable()).resolves.toBeUndefined();
+      });
+
+      test('a closed database is "closed"', async () => {
+        await db.close();
+        const { error } = await failure(() => repo.checkWritable());
+        expect((error as DatabaseUnavailableError).reason).toBe("closed");
+      });
+
+      if (engine === "sqlite") {
+        test('a full disk is "full" while reads go on; fine with room again', async () => {
+          const full = await testDb.fill?.();
+          if (!full) throw new Error("a SQLite test database can fill up");
+          const { error } = await failure(() => repo.checkWritable());
+          expect(error).toBeInstanceOf(DatabaseUnavailableError);
+          expect((error as DatabaseUnavailableError).reason).toBe("full");
+          await expect(repo.ping()).resolves.toBeUndefined();
+          await full.release();
+          await expect(repo.checkWritable()).resolves.toBeUndefined();
+        });
+      }
+
+      if (engine === "postgres") {
+        test('a server turned read-only (a replica after failover) is "readonly" while reads go on', async () => {
+          const kept = await signUp("kept@x.io");
+          const readOnly = await testDb.readOnly?.();
+          if (!readOnly) throw new Error("a PostgreSQL test database can turn read-only");
+          // The pool notices that the server ended its connections on the next calls, which
+          // fail as "unreachable", and replaces them.
+          const onceReconnected = async () => {
+            for (let attempt = 1; ; attempt++) {
+              const outcome = await repo.checkWritable().then(
+                () => undefined,
+                (e: unknown) => e,
+              );
+              const lost = (outcome as DatabaseUnavailableError)?.reason === "unreachable";
+              if (!lost || attempt === 20) return outcome;
+            }
+          };
+          try {
+            const error = await onceReconnected();
+            expect(error).toBeInstanceOf(DatabaseUnavailableError);
+            expect((error as DatabaseUnavailableError).reason).toBe("readonly");
+            await expect(repo.ping()).resolves.toBeUndefined();
+            expect(await repo.findUserById(kept.id)).toEqual(kept);
+          } finally {
+            await readOnly.release();
+          }
+          expect(await onceReconnected()).toBeUndefined();
+        });
+      }
+    });
+
     describe("errors", () => {
       test("carry fixed messages: no SQL, table, value or driver text", async () => {
         const user = await signUp("secret-address@x.io");

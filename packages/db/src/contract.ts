@@ -105,6 +105,16 @@ export interface Repository {
 
   /** Resolves when the database answers a real read; rejects with `DatabaseUnavailableError`. */
   ping(): Promise<void>;
+  /**
+   * Resolves when the database would accept a write now, without writing anything: rejects with
+   * `DatabaseUnavailableError` when another session's lock outlasts the lock timeout ("busy"),
+   * the database is read-only (a replica, `default_transaction_read_only`: "readonly"), or, on
+   * SQLite, out of room ("full": a write of a sign-up's size would need a page it cannot have,
+   * or the disk is nearly full) or its file was deleted or replaced ("file-missing",
+   * "file-replaced"). PostgreSQL cannot tell a full disk without writing. For readiness checks;
+   * slower than `ping`: it may wait out the lock timeout.
+   */
+  checkWritable(): Promise<void>;
 }
 
 /** An open database: its repository, and the one way to let it go. */

@@ -9,7 +9,11 @@ export type UnavailableReason =
   | "nomem"
   | "closed"
   | "unreachable"
-  | "timeout";
+  | "timeout"
+  // SQLite: the path no longer names the file that is open (deleted, moved, or another put in
+  // its place). Writes would go to a file nobody will open again, so they are refused.
+  | "file-missing"
+  | "file-replaced";
 
 const MESSAGES: Record<UnavailableReason, string> = {
   busy: "Database is busy",
@@ -23,6 +27,8 @@ const MESSAGES: Record<UnavailableReason, string> = {
   closed: "Database is closed",
   unreachable: "Database is unreachable",
   timeout: "Database did not answer in time",
+  "file-missing": "Database file is missing",
+  "file-replaced": "Database file was replaced",
 };
 
 /**

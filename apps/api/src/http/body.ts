@@ -1,26 +1,62 @@
-import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from "./problems.ts";
+import {
+  MalformedBodyError,
+  PayloadTooLargeError,
+  RequestTimeoutError,
+  UnsupportedMediaTypeError,
+} from "./problems.ts";
 
 /** 64 KiB: a hundred times the largest valid body this API accepts. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
+/** BODY_TIMEOUT's default, for a parser called without the app's configuration. */
+export const BODY_TIMEOUT_MS = 10_000;
 
 /**
- * Reads at most `limit` bytes. Content-Length is only a hint (it may be absent with
- * chunked encoding, or lie), so the stream itself is counted and abandoned at the limit.
+ * What a body parser reads from Elysia's context: the request, and BODY_TIMEOUT, which the app
+ * provides to every route (`decorate` in app.ts) since these parsers are shared functions.
  */
-export async function readLimitedText(request: Request, limit = BODY_LIMIT_BYTES): Promise<string> {
+export interface BodyContext {
+  request: Request;
+  bodyTimeoutMs?: number;
+}
+
+/**
+ * Reads at most `limit` bytes within `timeoutMs`. Content-Length is only a hint (it may be
+ * absent with chunked encoding, or lie), so the stream itself is counted and abandoned at the
+ * limit. The deadline covers the whole body: a client sending a byte now and then would
+ * otherwise hold its connection (and this read) for as long as it likes.
+ */
+export async function readLimitedText(
+  request: Request,
+  limit = BODY_LIMIT_BYTES,
+  timeoutMs = BODY_TIMEOUT_MS,
+): Promise<string> {
   const declared = Number(request.headers.get("content-length"));
   if (declared > limit) throw new PayloadTooLargeError(limit);
   if (!request.body) return "";
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = request.body.getReader();
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    size += read.value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new PayloadTooLargeError(limit);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), timeoutMs);
+  });
+  try {
+    for (;;) {
+      const read = await Promise.race([reader.read(), late]);
+      if (read === "late") {
+        await reader.cancel();
+        throw new RequestTimeoutError(timeoutMs);
+      }
+      if (read.done) break;
+      size += read.value.byteLength;
+      if (size > limit) {
+        await reader.cancel();
+        throw new PayloadTooLargeError(limit);
+      }
+      chunks.push(read.value);
     }
-    chunks.push(read.value);
+  } finally {
+    clearTimeout(timer);
   }
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
@@ -33,12 +69,12 @@ const mediaType = (request: Request) =>
   (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
 
 /** Route-level `parse` hook for JSON bodies: 415 for another media type, 400 for bad JSON. */
-export async function parseJsonBody({ request }: { request: Request }): Promise<unknown> {
+export async function parseJsonBody({ request, bodyTimeoutMs }: BodyContext): Promise<unknown> {
   const type = mediaType(request);
   if (type !== "application/json" && !type.endsWith("+json")) {
     throw new UnsupportedMediaTypeError("application/json");
   }
-  const text = await readLimitedText(request);
+  const text = await readLimitedText(request, BODY_LIMIT_BYTES, bodyTimeoutMs);
   try {
     return JSON.parse(text, keepPrintable);
   } catch {
@@ -71,13 +107,14 @@ function keepPrintable(_key: string, value: unknown): unknown {
  * field becomes an array, which the schema then rejects with a 422: a client that sends
  * two passwords has a bug worth hearing about.
  */
-export async function parseFormBody({ request }: { request: Request }): Promise<unknown> {
+export async function parseFormBody({ request, bodyTimeoutMs }: BodyContext): Promise<unknown> {
   if (mediaType(request) !== "application/x-www-form-urlencoded") {
     throw new UnsupportedMediaTypeError("application/x-www-form-urlencoded");
   }
   // No prototype: a field named `__proto__` must stay a field.
   const fields: Record<string, string | string[]> = Object.create(null);
-  for (const [key, value] of new URLSearchParams(await readLimitedText(request))) {
+  const text = await readLimitedText(request, BODY_LIMIT_BYTES, bodyTimeoutMs);
+  for (const [key, value] of new URLSearchParams(text)) {
     const seen = fields[key];
     if (seen === undefined) fields[key] = value;
     else fields[key] = Array.isArray(seen) ? [...seen, value] : [seen, value];

@@ -17,6 +17,7 @@
 import { cors } from "@elysiajs/cors";
 import { Elysia } from "elysia";
 import type { CorsOrigins } from "./cors-origins.ts";
+import { pathOf } from "./host.ts";
 
 /** Request headers a page may send: the bearer token, JSON or form bodies, its own request id. */
 export const CORS_ALLOWED_HEADERS = ["authorization", "content-type", "x-request-id"];
@@ -81,7 +82,7 @@ export function createCors(
       if (request.method !== "OPTIONS") return false;
       if (!request.headers.get("access-control-request-method")) return false;
       if (!allows(request.headers.get("origin"))) return false;
-      const methods = allowedMethods(new URL(request.url).pathname);
+      const methods = allowedMethods(pathOf(request.url));
       if (methods.length === 0) return false;
       set.headers["access-control-allow-methods"] = methods.join(", ");
       set.headers["access-control-max-age"] = String(CORS_MAX_AGE_SECONDS);

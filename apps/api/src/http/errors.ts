@@ -2,6 +2,7 @@ import type { TSchema } from "@sinclair/typebox";
 import { ValueErrorType } from "@sinclair/typebox/errors";
 import { Value } from "@sinclair/typebox/value";
 import {
+  HashingBusyError,
   InvalidTokenError,
   MissingCredentialsError,
   TokenExpiredError,
@@ -10,8 +11,10 @@ import {
 import type { FieldError } from "@statuslab/contracts";
 import { DatabaseUnavailableError } from "@statuslab/db";
 import { RateLimitStoreUnavailableError } from "@statuslab/rate-limiter";
+import { pathOf } from "./host.ts";
 import { type Logger, loggablePath } from "./logger.ts";
 import {
+  HashingBusyProblem,
   HttpProblem,
   PROBLEM_CONTENT_TYPE,
   problemBody,
@@ -140,6 +143,7 @@ export function createErrorMapper({ log, allowedMethods }: ErrorMapperOptions) {
         "retry-after": String(error.retryAfterSeconds),
       });
     }
+    if (error instanceof HashingBusyError) return new HashingBusyProblem(error.retryAfterSeconds);
     if (error instanceof RateLimitStoreUnavailableError) {
       return new RateLimiterUnavailableError(5);
     }
@@ -154,7 +158,7 @@ export function createErrorMapper({ log, allowedMethods }: ErrorMapperOptions) {
     }
     if (code === "PARSE") return new HttpProblem(400, "Malformed request body");
     if (code === "NOT_FOUND") {
-      const allowed = allowedMethods(new URL(request.url).pathname);
+      const allowed = allowedMethods(pathOf(request.url));
       if (allowed.length > 0)
         return new HttpProblem(405, "Method Not Allowed", { allow: allowed.join(", ") });
       return new HttpProblem(404, "Not Found");

@@ -86,6 +86,22 @@ export class RateLimitedError extends HttpProblem {
   }
 }
 
+/** Too many sign-ups from one address (SIGNUP_RATE_LIMIT); `headers` carry RateLimit and Retry-After. */
+export class TooManySignUpsError extends HttpProblem {
+  constructor(headers: Record<string, string>) {
+    super(429, "Too many sign-ups from your address; try again later", headers);
+  }
+}
+
+/** The password-hashing queue for sign-ups or for logins is full: refused at once, never queued. */
+export class HashingBusyProblem extends HttpProblem {
+  constructor(retryAfterSeconds: number) {
+    super(503, "Too many passwords are being checked right now; try again shortly", {
+      "retry-after": String(retryAfterSeconds),
+    });
+  }
+}
+
 /** The shared rate-limit store (Redis) cannot decide: the limited route fails closed. */
 export class RateLimiterUnavailableError extends HttpProblem {
   constructor(retryAfterSeconds: number) {
@@ -108,6 +124,20 @@ export class UnsupportedMediaTypeError extends HttpProblem {
 export class MalformedBodyError extends HttpProblem {
   constructor(what: string) {
     super(400, `Malformed ${what} body`);
+  }
+}
+
+/** A Host header that makes no URL (RFC 9112 §3.2: 400). */
+export class InvalidHostError extends HttpProblem {
+  constructor() {
+    super(400, "Invalid Host header");
+  }
+}
+
+/** The body did not arrive within BODY_TIMEOUT; the connection is closed (RFC 9110 §15.5.9). */
+export class RequestTimeoutError extends HttpProblem {
+  constructor(timeoutMs: number) {
+    super(408, `Request body not received within ${timeoutMs / 1000} s`, { connection: "close" });
   }
 }
 

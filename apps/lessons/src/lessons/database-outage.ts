@@ -57,7 +57,7 @@ export const lesson: Lesson = {
       id: "health",
       title: "the health check",
       story:
-        'Finally, `GET /health`, the route a load balancer or monitor polls. It does a real read of the database file, not just "is the process running" (that is `GET /`).',
+        "Finally, `GET /health`, the route a load balancer polls before sending traffic. It reads the database and tries a write that it rolls back, so it answers whether every route would work now, not just whether the process is running (that is `GET /health/live`).",
       request: { method: "GET", path: "/health" },
       expect: {
         status: 200,
@@ -66,9 +66,9 @@ export const lesson: Lesson = {
         schema: HealthStatus,
       },
       explain: {
-        why: 'The database answers, so 200 with `database: "up"`. When it cannot be read, this route answers 503 with `Retry-After` too, which tells a load balancer to send traffic elsewhere for a while rather than declaring the server broken.',
+        why: 'The database answers reads and would take a write, so 200 with `database: "up"`. Had this step run during the lock, it would have answered 503 with `Retry-After` and `"reason": "database: busy"`, which tells a load balancer to send traffic elsewhere for a while, while `/health/live` kept saying 200: the process is fine, and restarting it would not help.',
       },
-      hint: '`database: "up"` comes from an actual read of the database, which is why it can be trusted.',
+      hint: '`database: "up"` comes from an actual read and a rolled-back write, which is why it can be trusted.',
     },
   ],
   takeaway:

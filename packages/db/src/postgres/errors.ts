@@ -12,6 +12,7 @@ const BY_SQLSTATE: Record<string, UnavailableReason> = {
   "40001": "busy", // serialization_failure
   "40P01": "busy", // deadlock_detected
   "57014": "timeout", // query_canceled: statement_timeout, or a cancel
+  "25006": "readonly", // read_only_sql_transaction: a replica, default_transaction_read_only
   "53100": "full", // disk_full
   "53200": "nomem", // out_of_memory
   "53300": "busy", // too_many_connections: a slot frees up when someone else is done

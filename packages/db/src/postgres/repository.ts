@@ -79,6 +79,13 @@ export function createRepository(db: Drizzle, run: Run): Repository {
     .prepare("items_by_owner");
   // Reads the users table rather than `SELECT 1`, so that a lock held on it shows as "busy".
   const ping = db.select({ one: sql`1` }).from(users).limit(1).prepare("ping");
+  // Changes no row, yet is a write to the server: refused on a read-only session (25006) and
+  // queued behind any lock that shuts writes out of users (lock_timeout, 55P03).
+  const checkWritable = db
+    .update(users)
+    .set({ role: sql`${users.role}` })
+    .where(sql`false`)
+    .prepare("check_writable");
 
   return {
     ...refreshTokenQueries(db, run),
@@ -151,6 +158,11 @@ export function createRepository(db: Drizzle, run: Run): Repository {
     ping: (): Promise<void> =>
       run(async () => {
         await ping.execute();
+      }),
+
+    checkWritable: (): Promise<void> =>
+      run(async () => {
+        await checkWritable.execute();
       }),
   };
 }

@@ -1,6 +1,6 @@
 import { Database, type Statement } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { type BigIntStats, mkdirSync, statfsSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { type BunSQLiteDatabase, drizzle } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
 import { DatabaseUnavailableError } from "../errors.ts";
@@ -23,6 +23,13 @@ export interface SqliteOptions {
 export interface SqliteConnection {
   sqlite: Database;
   db: BunSQLiteDatabase<typeof schema>;
+  /**
+   * Why the file at the path is no longer the one this connection has open (compared by device
+   * and inode with the file opened), or undefined while it is. Always undefined in memory.
+   */
+  fileChanged(): "file-missing" | "file-replaced" | undefined;
+  /** Bytes an unprivileged process may still write on the file's filesystem; Infinity in memory. */
+  freeDiskBytes(): number;
   /** Idempotent. */
   close(): void;
 }
@@ -48,6 +55,7 @@ export function openConnection(url: string, options: SqliteOptions = {}): Sqlite
   }
   const finalizeStatements = trackStatements(sqlite);
   const db = drizzle({ client: sqlite, schema });
+  let watch: Pick<SqliteConnection, "fileChanged" | "freeDiskBytes"> = IN_MEMORY;
 
   let closed = false;
   const close = () => {
@@ -66,6 +74,7 @@ export function openConnection(url: string, options: SqliteOptions = {}): Sqlite
   };
 
   try {
+    if (!inMemory) watch = fileWatch(resolve(url));
     const openBusyTimeoutMs = Math.trunc(options.openBusyTimeoutMs ?? 5000);
     sqlite.exec(`PRAGMA busy_timeout = ${openBusyTimeoutMs}`);
     sqlite.exec("PRAGMA synchronous = NORMAL");
@@ -79,7 +88,42 @@ export function openConnection(url: string, options: SqliteOptions = {}): Sqlite
     close();
     throw asUnavailable(err);
   }
-  return { sqlite, db, close };
+  return { sqlite, db, close, ...watch };
+}
+
+const IN_MEMORY: Pick<SqliteConnection, "fileChanged" | "freeDiskBytes"> = {
+  fileChanged: () => undefined,
+  freeDiskBytes: () => Infinity,
+};
+
+/**
+ * Remembers which file `path` names now, to tell later whether it still does. A file deleted or
+ * replaced under an open connection goes on accepting writes (SQLite only notices in rollback
+ * journal mode), and they vanish at the next start. Absolute, so a later chdir changes nothing.
+ */
+function fileWatch(path: string): Pick<SqliteConnection, "fileChanged" | "freeDiskBytes"> {
+  const opened = statSync(path, { bigint: true });
+  return {
+    fileChanged() {
+      let now: BigIntStats | undefined;
+      try {
+        now = statSync(path, { bigint: true, throwIfNoEntry: false });
+      } catch {
+        // ENOTDIR, EACCES: whatever the path leads to now, it is not our file.
+      }
+      if (!now) return "file-missing";
+      return now.dev === opened.dev && now.ino === opened.ino ? undefined : "file-replaced";
+    },
+    freeDiskBytes() {
+      try {
+        const fs = statfsSync(dirname(path));
+        return fs.bavail * fs.bsize;
+      } catch {
+        // Nothing to measure (the folder is gone: `fileChanged` says so); not a full disk.
+        return Infinity;
+      }
+    },
+  };
 }
 
 /**

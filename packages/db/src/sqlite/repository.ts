@@ -10,6 +10,7 @@ import {
   unservablePage,
   unstorable,
 } from "../contract.ts";
+import { DatabaseUnavailableError } from "../errors.ts";
 import type { SqliteConnection } from "./client.ts";
 import { createReadBatcher } from "./read-batch.ts";
 import { refreshTokenQueries } from "./refresh-tokens.ts";
@@ -20,7 +21,19 @@ import { userCacheFor } from "./user-cache.ts";
 export interface RepositoryOptions {
   /** Per-call budget for waiting out a locked database, in ms. */
   retryBudgetMs?: number;
+  /** `checkWritable` calls the disk full below this many free bytes. Default 4 MiB. */
+  minFreeDiskBytes?: number;
 }
+
+// About one WAL's growth between two automatic checkpoints (1000 pages of 4 KiB).
+const MIN_FREE_DISK_BYTES = 4 * 1024 * 1024;
+// A file deleted or replaced needs an operator (restore it, or restart): not worth retrying soon.
+const FILE_RETRY_AFTER_SECONDS = 30;
+
+// The probe row of `checkWritable`: at least as large as a real sign-up's, so that if it needs a
+// page the database cannot have, so would the sign-up. No validated address has this key.
+const PROBE_KEY = `\u0001writable-probe${"x".repeat(240)}`;
+const PROBE_HASH = "x".repeat(128);
 
 /** The contract, plus what this adapter's own tests and benchmarks look at. */
 export interface SqliteRepository extends Repository {
@@ -33,10 +46,23 @@ export interface SqliteRepository extends Repository {
 }
 
 export function createRepository(
-  { db, sqlite }: Pick<SqliteConnection, "db" | "sqlite">,
+  {
+    db,
+    sqlite,
+    fileChanged,
+    freeDiskBytes,
+  }: Pick<SqliteConnection, "db" | "sqlite" | "fileChanged" | "freeDiskBytes">,
   options: RepositoryOptions = {},
 ): SqliteRepository {
   const budgetMs = options.retryBudgetMs;
+  const minFreeDiskBytes = options.minFreeDiskBytes ?? MIN_FREE_DISK_BYTES;
+  /** Refuses to write into a file the path no longer names: what it took would vanish at restart. */
+  const refuseIfFileChanged = () => {
+    const changed = fileChanged();
+    if (changed) {
+      throw new DatabaseUnavailableError(changed, { retryAfterSeconds: FILE_RETRY_AFTER_SECONDS });
+    }
+  };
   const read = <T>(fn: () => T) => withRetry(fn, { budgetMs, readOnly: true });
   // The per-request user lookup: served from rows known fresh (user-cache.ts; one cache per
   // connection, shared with any other repository on it), otherwise batched per turn of the
@@ -44,12 +70,17 @@ export function createRepository(
   const cachedUsers = userCacheFor(sqlite);
   const batched = createReadBatcher(sqlite, budgetMs);
   // Each attempt drops the cached users as soon as it ends, committed or not, so this process's
-  // own changes are seen within the same turn.
+  // own changes are seen within the same turn. The file is checked before each attempt (nothing
+  // goes into a file that is gone) and after it: a write is acknowledged only if, once
+  // committed, its file was still the one the path names. A stat is cheap next to a commit.
   const write = <T>(fn: () => T) =>
     withRetry(
       () => {
+        refuseIfFileChanged();
         try {
-          return fn();
+          const value = fn();
+          refuseIfFileChanged();
+          return value;
         } finally {
           cachedUsers.clear();
         }
@@ -78,6 +109,9 @@ export function createRepository(
     .where(eq(items.ownerId, sql.placeholder("ownerId")))
     .orderBy(asc(items.id))
     .prepare();
+  const probeWrite = sqlite.prepare<unknown, [string, string]>(
+    "INSERT INTO users (email, email_key, password_hash) VALUES (?1, ?1, ?2)",
+  );
 
   return {
     ...refreshTokenQueries(db, write),
@@ -156,6 +190,28 @@ export function createRepository(
      */
     ping: async (): Promise<void> => {
       await read(() => sqlite.query("SELECT count(*) FROM sqlite_schema").get());
+    },
+
+    /**
+     * Takes the write lock and inserts a sign-up-sized row, then rolls back: a lock held
+     * elsewhere, a page limit reached, a read-only or failing file fail here as a write would.
+     * A full disk does not (nothing reaches the disk before a commit), hence the free-space check.
+     */
+    checkWritable: async (): Promise<void> => {
+      await withRetry(
+        () => {
+          refuseIfFileChanged();
+          sqlite.exec("BEGIN IMMEDIATE");
+          try {
+            probeWrite.run(PROBE_KEY, PROBE_HASH);
+          } finally {
+            // SQLITE_FULL (among others) has already rolled the transaction back.
+            if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+          }
+        },
+        { budgetMs },
+      );
+      if (freeDiskBytes() < minFreeDiskBytes) throw new DatabaseUnavailableError("full");
     },
   };
 }

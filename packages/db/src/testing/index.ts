@@ -49,6 +49,13 @@ export interface TestDatabase {
    * needing a new page fails; `fillers` rows were added to use up the room left.
    */
   fill?(): Promise<{ fillers: number; release(): Promise<void> }>;
+  /**
+   * PostgreSQL only: the server turns read-only, as a primary demoted to a replica by a
+   * failover: sessions opened from now on default to read-only, and the connections opened
+   * through `open()` are ended, so their pools reconnect into such sessions. `release()` undoes
+   * both. Opening the database meanwhile fails (migrating needs writes).
+   */
+  readOnly?(): Promise<HeldLock>;
   /** Closes every connection opened through it and deletes the database. Idempotent. */
   drop(): Promise<void>;
 }

@@ -276,6 +276,26 @@ export async function createPostgresTestDatabase(options: {
       }
     },
     network: proxy && { down: () => proxy.down(), up: () => proxy.up() },
+    async readOnly() {
+      const sql = session();
+      // Every session on this database but the helper's own: the API's pools.
+      const endOthers = () => sql`
+        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE datname = ${name} AND pid <> pg_backend_pid()
+          AND application_name <> 'statuslab-test-helper'`;
+      await sql.unsafe(`ALTER DATABASE "${name}" SET default_transaction_read_only = on`);
+      await endOthers();
+      const held: HeldLock = {
+        async release() {
+          if (!locks.delete(held)) return;
+          await sql.unsafe(`ALTER DATABASE "${name}" RESET default_transaction_read_only`);
+          await endOthers();
+          await closeSession(sql);
+        },
+      };
+      locks.add(held);
+      return held;
+    },
     drop() {
       dropped ??= (async () => {
         // Whatever the test left waiting is let go first, so that closing never waits on a

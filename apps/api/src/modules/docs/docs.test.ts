@@ -126,6 +126,7 @@ function resolve(doc: Doc, schema: Doc): Doc {
 const CONTRACT: Record<string, string[]> = {
   "/": ["get"],
   "/health": ["get"],
+  "/health/live": ["get"],
   "/users/": ["post"],
   "/token": ["post"],
   "/token/revoke": ["post"],
@@ -185,6 +186,7 @@ describe("GET /openapi.json", () => {
     for (const [path, method] of [
       ["/", "get"],
       ["/health", "get"],
+      ["/health/live", "get"],
       ["/users/", "post"],
       ["/token", "post"],
       ["/users/limited", "get"],
@@ -208,6 +210,8 @@ describe("GET /openapi.json", () => {
       ["/users/", "post", "400"],
       ["/users/", "post", "413"],
       ["/users/", "post", "415"],
+      ["/users/", "post", "429"],
+      ["/users/", "post", "503"],
       ["/users/limited", "get", "429"],
       ["/token", "post", "401"],
       ["/users/{id}", "get", "404"],
@@ -218,8 +222,10 @@ describe("GET /openapi.json", () => {
       const response = doc.paths[path][method].responses[status];
       expect([path, method, status, Boolean(response)]).toEqual([path, method, status, true]);
       expect(Object.keys(response.content)).toEqual(["application/problem+json"]);
+      // /health's adds what is down and why as extension members.
+      const schema = path === "/health" ? "HealthProblem" : "Problem";
       expect(response.content["application/problem+json"].schema).toEqual({
-        $ref: "#/components/schemas/Problem",
+        $ref: `#/components/schemas/${schema}`,
       });
     }
     // Every 4xx/5xx in the document is one of those.
@@ -246,6 +252,7 @@ describe("GET /openapi.json", () => {
     expect(resolve(doc, problem.properties.errors.items).required).toEqual(["path", "message"]);
     expect(doc.paths["/users/me"].get.responses["401"].headers["WWW-Authenticate"]).toBeDefined();
     expect(doc.paths["/users/limited"].get.responses["429"].headers["Retry-After"]).toBeDefined();
+    expect(doc.paths["/users/"].post.responses["429"].headers["Retry-After"]).toBeDefined();
   });
 
   test("request bodies say which media type each route takes, with the schema", async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { renameSync, rmSync } from "node:fs";
 import { engineUnderTest } from "@statuslab/db/testing";
+import { expectNotReady, expectReady } from "../../../test/health-assertions.ts";
 import { expectJson, expectProblem } from "../../../test/problem-assertions.ts";
 import { freshTestDatabase, makeApp, type Sent, testConfig } from "../../../test/support.ts";
 
@@ -45,9 +47,11 @@ describe("another session holding the write lock (a long write, a backup)", () =
     const root = await api.get("/");
     expect(performance.now() - rootStarted).toBeLessThan(200);
     expectJson(root, 200);
-    // A writer does not block readers: /health and authenticated reads still work.
-    expectJson(await api.get("/health"), 200);
+    // A writer does not block readers: authenticated reads still work. The API is not ready,
+    // though: writes would fail, so /health says so, and the process is alive.
     expectJson(await api.get("/users/me", before.token), 200);
+    expectNotReady(await api.get("/health"), { database: "down", reason: "database: busy" });
+    expectJson(await api.get("/health/live"), 200);
 
     const locked = await pending;
     const waited = performance.now() - started;
@@ -98,6 +102,19 @@ describe("another session holding the write lock (a long write, a backup)", () =
     expect(performance.now() - started).toBeLessThan(LOCK_TIMEOUT_MS + 2000);
   });
 
+  test("/health answers 503 within about the lock timeout while /health/live answers at once; 200 once released", async () => {
+    const { api, testDatabase } = await lockedApp();
+    const lock = await testDatabase.lock("writes");
+    const started = performance.now();
+    const health = api.get("/health");
+    expectJson(await api.get("/health/live"), 200);
+    const sent = await health;
+    expectNotReady(sent, { database: "down", reason: "database: busy" });
+    expect(performance.now() - started).toBeLessThan(LOCK_TIMEOUT_MS + 1500);
+    await lock.release();
+    expectReady(await api.get("/health"));
+  });
+
   test("a sign-up waiting when the lock is released succeeds", async () => {
     const { api, testDatabase } = await makeApp();
     const lock = await testDatabase.lock("writes");
@@ -114,8 +131,8 @@ describe("another session locking readers out too (LOCK TABLE … ACCESS EXCLUSI
     const lock = await testDatabase.lock("everything");
 
     const started = performance.now();
+    const health = api.get("/health");
     const pending = Promise.all([
-      api.get("/health"),
       // Authentication reads the user, so protected routes are unavailable too (not 401).
       api.get("/users/me", user.token),
       api.login("reader@example.com", "password-123"),
@@ -126,12 +143,11 @@ describe("another session locking readers out too (LOCK TABLE … ACCESS EXCLUSI
     expectJson(await api.get("/"), 200);
     expect(performance.now() - rootStarted).toBeLessThan(200);
     for (const sent of await pending) expectUnavailable(sent);
+    expectNotReady(await health, { database: "down", reason: "database: busy" });
     expect(performance.now() - started).toBeLessThan(LOCK_TIMEOUT_MS + 2000);
 
     await lock.release();
-    const health = await api.get("/health");
-    expectJson(health, 200);
-    expect(health.body).toEqual({ status: "ok", database: "up" });
+    expectReady(await api.get("/health"));
     expectJson(await api.get("/users/me", user.token), 200);
     expect((await signUp(api, "blocked@example.com")).status).toBe(201);
     expect(await emails(api)).toEqual([
@@ -155,12 +171,13 @@ if (engineUnderTest() === "sqlite") {
       // A full disk is not worth waiting out.
       expect(performance.now() - started).toBeLessThan(500);
       expectUnavailable(await signUp(api, "zz-new@example.com"));
-      // Reads need no new pages.
-      expectJson(await api.get("/health"), 200);
+      // Reads need no new pages; the API is not ready, though, as a sign-up would fail.
       expectJson(await api.get("/users/me", kept.token), 200);
+      expectNotReady(await api.get("/health"), { database: "down", reason: "database: full" });
       expect((await api.login("kept@example.com", "password-123")).status).toBe(200);
 
       await full.release();
+      expectReady(await api.get("/health"));
       const after = await signUp(api, "zz-new@example.com");
       expect(after.status).toBe(201);
       const all = await emails(api);
@@ -168,6 +185,49 @@ if (engineUnderTest() === "sqlite") {
       expect(all.slice(0, 2)).toEqual(["admin@example.com", "kept@example.com"]);
       expect(all.at(-1)).toBe("zz-new@example.com");
       expect((await api.login("zz-new@example.com", "password-123")).status).toBe(200);
+    });
+  });
+}
+
+if (engineUnderTest() === "sqlite") {
+  describe("SQLite: the database file deleted or moved under the running API", () => {
+    test("rm app.db app.db-wal app.db-shm: sign-ups 503, /health 503; nothing acknowledged is missing after a restart", async () => {
+      const testDatabase = await freshTestDatabase();
+      const first = await makeApp({}, { testDatabase });
+      await first.api.register("before@example.com");
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(testDatabase.url + suffix, { force: true });
+
+      const sent = new Map<string, Sent>();
+      for (const email of ["one@example.com", "two@example.com", "three@example.com"]) {
+        sent.set(email, await signUp(first.api, email));
+      }
+      const health = await first.api.get("/health");
+      expectJson(await first.api.get("/health/live"), 200);
+
+      // A restart opens whatever the path names now: a new, empty database.
+      await first.close();
+      const restarted = await makeApp({}, { testDatabase });
+      const stored = await emails(restarted.api);
+      for (const [email, answer] of sent) {
+        if (answer.status === 201) expect(stored, `${email} was acknowledged`).toContain(email);
+        expectUnavailable(answer);
+      }
+      expectNotReady(health, { database: "down", reason: "database: file-missing" });
+      expectReady(await restarted.api.get("/health"));
+    });
+
+    test("moved away and back: 503 while away, 201 once the same file is back, no restart", async () => {
+      const { api, testDatabase } = await makeApp();
+      renameSync(testDatabase.url, `${testDatabase.url}.away`);
+      expectUnavailable(await signUp(api, "away@example.com"));
+      expectNotReady(await api.get("/health"), {
+        database: "down",
+        reason: "database: file-missing",
+      });
+      renameSync(`${testDatabase.url}.away`, testDatabase.url);
+      expectReady(await api.get("/health"));
+      expect((await signUp(api, "away@example.com")).status).toBe(201);
+      expect(await emails(api)).toEqual(["admin@example.com", "away@example.com"]);
     });
   });
 }
@@ -183,8 +243,11 @@ if (engineUnderTest() === "postgres") {
 
       network.down();
       const started = performance.now();
+      expectNotReady(await api.get("/health"), {
+        database: "down",
+        reason: "database: unreachable",
+      });
       for (const sent of [
-        await api.get("/health"),
         await api.get("/users/me", user.token),
         await signUp(api, "away@example.com"),
         await api.login("steady@example.com", "password-123"),
@@ -196,8 +259,7 @@ if (engineUnderTest() === "postgres") {
       expectJson(await api.get("/"), 200);
 
       network.up();
-      const health = await api.get("/health");
-      expectJson(health, 200);
+      expectReady(await api.get("/health"));
       expectJson(await api.get("/users/me", user.token), 200);
       expect((await signUp(api, "away@example.com")).status).toBe(201);
       expect(await emails(api)).toEqual([

@@ -6,13 +6,15 @@ import { parseJsonBody } from "../../http/body.ts";
 import { BEARER_SECURITY, problems } from "../../http/openapi-helpers.ts";
 import { authGuard } from "../auth/guard.ts";
 import { deleteUser, getUser, registerUser, toUserPublic } from "./service.ts";
+import { spendSignUp } from "./signup-limit.ts";
 
 export const usersModule = (deps: Deps) =>
   new Elysia({ prefix: "/users" })
     .use(authGuard(deps))
     .post(
       "/",
-      async ({ body, set }) => {
+      async ({ body, set, request, server }) => {
+        Object.assign(set.headers, await spendSignUp(deps, deps.clientAddress(request, server)));
         const registered = await registerUser(deps, body);
         set.headers.location = `/users/${registered.user.id}`;
         return status(201, registered);
@@ -20,12 +22,12 @@ export const usersModule = (deps: Deps) =>
       {
         parse: parseJsonBody,
         body: UserCreate,
-        response: { 201: UserRegistered, ...problems(400, 409, 413, 415, 422, 503) },
+        response: { 201: UserRegistered, ...problems(400, 409, 413, 415, 422, 429, 503) },
         detail: {
           tags: ["users"],
           summary: "Sign up",
           description:
-            "Creates a user and returns an access token for it. The email is unique in any letter case.",
+            "Creates a user and returns an access token for it. The email is unique in any letter case. Each client address may sign up SIGNUP_RATE_LIMIT times (default 50 in any 600 seconds): the `RateLimit` headers say where you stand, a 429 says how long to wait in `Retry-After`. 503 with `Retry-After` when too many passwords are being hashed at once.",
         },
       },
     )

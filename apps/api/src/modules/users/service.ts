@@ -19,10 +19,13 @@ export const toUserPublic = (user: UserRow): UserPublic => ({
 });
 
 /**
- * Hash first, then insert: the unique index on the normalised email decides a race
+ * A taken email is answered 409 before any hashing, so duplicates cost a lookup, not an
+ * argon2id hash (the 409 already says the email exists, so answering sooner reveals nothing
+ * new). Then hash, then insert: the unique index on the normalised email still decides a race
  * between two sign-ups of one address, so exactly one of them wins and the rest get 409.
  */
 export async function registerUser(deps: Deps, input: UserCreate): Promise<UserRegistered> {
+  if (await deps.repo.findUserByEmail(input.email)) throw new EmailTakenError();
   const passwordHash = await deps.hasher.hash(input.password);
   let user: UserRow;
   try {

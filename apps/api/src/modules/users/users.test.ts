@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { makeApp, testConfig } from "../../../test/support.ts";
+import { CHEAP_HASHING, makeApp, testConfig } from "../../../test/support.ts";
 
 describe("POST /users/", () => {
   test("201 with a token, the user and a Location header", async () => {
@@ -47,8 +47,12 @@ describe("POST /users/", () => {
   });
 
   test("20 concurrent sign-ups of one email: exactly one 201, nineteen 409", async () => {
-    // A pool of several connections on PostgreSQL, so that the inserts really race there.
-    const { api } = await makeApp({ database: { ...testConfig().database, poolMax: 10 } });
+    // A pool of several connections on PostgreSQL, so that the inserts really race there, and
+    // room for all 20 in the sign-up hashing queue (they may all pass the 409 check at once).
+    const { api } = await makeApp(
+      { database: { ...testConfig().database, poolMax: 10 } },
+      { passwordHashing: { ...CHEAP_HASHING, maxQueuedHashes: 32 } },
+    );
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         api.send("POST", "/users/", {
