@@ -510,6 +510,13 @@ export const ATTACKS: Attack[] = [
     by: "runtime",
   },
   {
+    family: "request smuggling",
+    name: "HTTP/1.1 without a Host",
+    request: () => rawRequest("GET /users/me HTTP/1.1", [CLOSE]),
+    expect: [400],
+    by: "runtime",
+  },
+  {
     family: "header flood",
     name: "a 200 kB header block",
     request: () =>

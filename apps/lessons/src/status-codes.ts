@@ -111,6 +111,18 @@ export const statusCodes: StatusCodeDoc[] = [
     mdn: mdn(405),
   },
   {
+    code: 408,
+    phrase: "Request Timeout",
+    meaning:
+      "The server gave up waiting for the rest of the request. It answers, then closes the connection (`Connection: close`), because it cannot know where the unfinished request would have ended.",
+    inThisApi:
+      "A JSON or form body that has not fully arrived within `BODY_TIMEOUT` seconds (10 by default), counted for the whole body: a client sending one byte every few seconds cannot hold a connection forever. No lesson replays it, since it takes a deliberately slow client; `apps/api/src/http/body-timeout.test.ts` does.",
+    clientShould:
+      "Open a new connection and send the request again, whole. If it keeps happening, the network is too slow for the body, or the client streams something it produces too slowly: build the body first, then send it.",
+    rfc: rfc9110("15.5.9"),
+    mdn: mdn(408),
+  },
+  {
     code: 409,
     phrase: "Conflict",
     meaning:

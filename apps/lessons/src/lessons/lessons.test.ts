@@ -310,7 +310,7 @@ describe("status codes", () => {
     expect(new Set(codes).size).toBe(codes.length);
     expect(codes).toEqual([...codes].sort((a, b) => a - b));
     expect(codes).toEqual([
-      200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503,
+      200, 201, 204, 400, 401, 403, 404, 405, 408, 409, 413, 415, 422, 429, 500, 503,
     ]);
   });
 
@@ -334,9 +334,14 @@ describe("status codes", () => {
     for (const status of expected) expect(documented.has(status), String(status)).toBe(true);
   });
 
-  test("every documented status except 500 is taught by some step", () => {
+  // 408 needs a client that stalls mid-body for BODY_TIMEOUT; no step can send one yet, so
+  // its page says where it is shown instead (apps/api/src/http/body-timeout.test.ts).
+  const NOT_REPLAYED = new Set([500, 408]);
+
+  test("every documented status except 500 and 408 is taught by some step", () => {
+    expect(documented.get(408)?.inThisApi).toContain("body-timeout.test.ts");
     for (const doc of statusCodes) {
-      if (doc.code === 500) continue;
+      if (NOT_REPLAYED.has(doc.code)) continue;
       expect(expected.has(doc.code), `no step expects ${doc.code}`).toBe(true);
     }
   });

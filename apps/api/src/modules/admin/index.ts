@@ -26,7 +26,7 @@ export const adminModule = (deps: Deps) =>
       params: UserIdParams,
       parse: parseJsonBody,
       body: RoleUpdate,
-      response: { 200: UserPublic, ...problems(400, 401, 403, 404, 413, 415, 422, 503) },
+      response: { 200: UserPublic, ...problems(400, 401, 403, 404, 408, 413, 415, 422, 503) },
       detail: {
         tags: ["admin"],
         summary: "Change a user's role",

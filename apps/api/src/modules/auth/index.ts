@@ -18,7 +18,7 @@ export const authModule = (deps: Deps) =>
       {
         parse: parseFormBody,
         body: TokenRequest,
-        response: { 200: TokenResponse, ...problems(400, 401, 413, 415, 422, 429, 503) },
+        response: { 200: TokenResponse, ...problems(400, 401, 408, 413, 415, 422, 429, 503) },
         detail: {
           tags: ["auth"],
           summary: "Log in, or refresh a session (OAuth2)",
@@ -39,7 +39,7 @@ export const authModule = (deps: Deps) =>
         body: RevokeRequest,
         response: {
           200: Type.Void({ description: "Revoked, or nothing to revoke" }),
-          ...problems(400, 413, 415, 422, 503),
+          ...problems(400, 408, 413, 415, 422, 503),
         },
         detail: {
           tags: ["auth"],

@@ -114,6 +114,7 @@ const EXAMPLE_DETAIL: Record<number, string> = {
   403: "Not enough permissions",
   404: "User not found",
   405: "Method Not Allowed",
+  408: "Request body not received within 10 s",
   409: "Email already registered",
   413: "Request body is larger than 65536 bytes",
   415: "Send the body as application/json",

@@ -18,6 +18,6 @@ export const itemsModule = (deps: Deps) =>
       auth: true,
       parse: parseJsonBody,
       body: ItemCreate,
-      response: { 201: ItemPublic, ...problems(400, 401, 413, 415, 422, 503) },
+      response: { 201: ItemPublic, ...problems(400, 401, 408, 413, 415, 422, 503) },
       detail: { tags: ["items"], summary: "Add an item", security: BEARER_SECURITY },
     });

@@ -22,7 +22,7 @@ export const usersModule = (deps: Deps) =>
       {
         parse: parseJsonBody,
         body: UserCreate,
-        response: { 201: UserRegistered, ...problems(400, 409, 413, 415, 422, 429, 503) },
+        response: { 201: UserRegistered, ...problems(400, 408, 409, 413, 415, 422, 429, 503) },
         detail: {
           tags: ["users"],
           summary: "Sign up",
