@@ -625,21 +625,26 @@ async function measureBurst() {
     rssPeak = Math.max(rssPeak, memoryOf(api.pid).rss);
   }, 10);
   const burstStarted = performance.now();
-  const statuses = await Promise.all(
-    Array.from({ length: BURST }, (_, i) =>
-      fetch(`${api.url}/users/`, {
+  // Each sign-up behaves as a client should: a 503 from the full hashing queue carries
+  // Retry-After, and the client comes back then. So every one should end 201.
+  let refusals = 0;
+  const signUp = async (i: number): Promise<number> => {
+    for (let attempt = 0; attempt < 60; attempt++) {
+      const response = await fetch(`${api.url}/users/`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ email: `burst-${i}@example.com`, password: PASSWORD }),
-      }).then(
-        async (response) => {
-          await response.arrayBuffer();
-          return response.status;
-        },
-        () => 0,
-      ),
-    ),
-  );
+      }).catch(() => undefined);
+      if (!response) return 0;
+      await response.arrayBuffer();
+      const retryAfter = Number(response.headers.get("retry-after"));
+      if (response.status !== 503 || !(retryAfter >= 1)) return response.status;
+      refusals++;
+      await Bun.sleep(retryAfter * 1000);
+    }
+    return 503;
+  };
+  const statuses = await Promise.all(Array.from({ length: BURST }, (_, i) => signUp(i)));
   const burstSeconds = (performance.now() - burstStarted) / 1000;
   const busy = await during.stop();
   clearInterval(sampler);
@@ -647,10 +652,10 @@ async function measureBurst() {
   const created = statuses.filter((s) => s === 201).length;
   log(
     `  burst:  p50 ${micros(busy.latencyUs.p50)}  p90 ${micros(busy.latencyUs.p90)}  p99 ${micros(busy.latencyUs.p99)}  ${int(busy.rps)} req/s; ` +
-      `${created}/${BURST} sign-ups 201 in ${burstSeconds.toFixed(1)} s; RSS ${mib(rssIdle).toFixed(0)} → peak ${mib(rssPeak).toFixed(0)} MiB (${slots} hashing slot${slots === 1 ? "" : "s"})`,
+      `${created}/${BURST} sign-ups 201 in ${burstSeconds.toFixed(1)} s (${refusals} × 503 + Retry-After on the way); RSS ${mib(rssIdle).toFixed(0)} → peak ${mib(rssPeak).toFixed(0)} MiB (${slots} hashing slot${slots === 1 ? "" : "s"})`,
   );
   await stopServer(api);
-  return { idle, busy, statuses, created, burstSeconds, rssIdle, rssPeak, slots };
+  return { idle, busy, statuses, created, refusals, burstSeconds, rssIdle, rssPeak, slots };
 }
 
 /** Lines in an access log, and whether the last one is an access line (the log is whole). */
@@ -765,8 +770,8 @@ const targets: Target[] = [
   },
   {
     name: `\`GET /users/me\` p99 during ${BURST} concurrent sign-ups`,
-    goal: "< 5 × idle p99, no request fails",
-    measured: `${micros(burst.busy.latencyUs.p99)} vs ${micros(burst.idle.latencyUs.p99)} idle (${burstP99Ratio.toFixed(1)}×); ${burstFailures} failed`,
+    goal: "< 5 × idle p99, no request fails (a sign-up refused 503 comes back after its Retry-After)",
+    measured: `${micros(burst.busy.latencyUs.p99)} vs ${micros(burst.idle.latencyUs.p99)} idle (${burstP99Ratio.toFixed(1)}×); ${burstFailures} failed; ${burst.refusals} × 503 + Retry-After from the full hashing queue, each retried then`,
     met: burstP99Ratio < 5 && burstFailures === 0,
   },
   {
