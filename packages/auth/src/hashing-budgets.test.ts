@@ -8,13 +8,11 @@
 import { afterEach, describe, expect, spyOn, test } from "bun:test";
 import { HashingBusyError } from "./errors.ts";
 import { createPasswordHasher } from "./passwords.ts";
+import { fakeArgon2, settle, watch } from "./testing.ts";
 
 const CHEAP = { memoryCost: 1024, timeCost: 1 } as const;
 /** Room for the whole burst in the sign-up queue (the default holds 16 per hashing slot). */
 const DEEP = { maxQueuedHashes: 64, hashingNiceIncrement: 0 } as const;
-
-/** Every continuation that is ready has run: the queue has done all it can without argon2. */
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 let restore: (() => void) | undefined;
 afterEach(() => {
@@ -22,55 +20,11 @@ afterEach(() => {
   restore = undefined;
 });
 
-/**
- * Stands in for argon2: `hash(pw)` resolves to `hashed:pw`, for a sign-up's password (`signup-…`)
- * only when released; `verify` answers at once. `events` records each start, in order.
- */
-function fakeArgon2() {
-  const events: string[] = [];
-  const held: Array<() => void> = [];
-  let releaseAll = false;
-  const hashSpy = spyOn(Bun.password, "hash").mockImplementation(((password: string) => {
-    events.push(`hash ${password}`);
-    return new Promise<string>((resolve) => {
-      const done = () => resolve(`hashed:${password}`);
-      if (releaseAll || !password.startsWith("signup-")) done();
-      else held.push(done);
-    });
-  }) as typeof Bun.password.hash);
-  const verifySpy = spyOn(Bun.password, "verify").mockImplementation((async (
-    password: string,
-    encoded: string,
-  ) => {
-    events.push(`verify ${password}`);
-    return encoded === `hashed:${password}`;
-  }) as typeof Bun.password.verify);
-  restore = () => {
-    releaseAll = true;
-    for (const done of held.splice(0)) done();
-    hashSpy.mockRestore();
-    verifySpy.mockRestore();
-  };
-  return {
-    events,
-    /** Finishes the oldest running hash. */
-    finishOne: () => held.shift()?.(),
-    /** Lets every hash, running or to come, finish. */
-    finishAll: () => {
-      releaseAll = true;
-      for (const done of held.splice(0)) done();
-    },
-  };
-}
-
-/** The outcome of a promise so far, without waiting for it. */
-function watch<T>(promise: Promise<T>) {
-  const state: { settled: boolean; value?: T; error?: unknown } = { settled: false };
-  promise.then(
-    (value) => Object.assign(state, { settled: true, value }),
-    (error: unknown) => Object.assign(state, { settled: true, error }),
-  );
-  return state;
+/** argon2 stand-in: a sign-up's password (`signup-…`) hashes only when released. */
+function fakeSignUpArgon2() {
+  const fake = fakeArgon2({ heldPrefix: "signup-" });
+  restore = fake.restore;
+  return fake;
 }
 
 const signUps = (hasher: ReturnType<typeof createPasswordHasher>, n: number) =>
@@ -78,7 +32,7 @@ const signUps = (hasher: ReturnType<typeof createPasswordHasher>, n: number) =>
 
 describe("a sign-up burst does not delay logins", () => {
   test("40 queued sign-ups: a login's verification starts at once, on the slot kept for logins", async () => {
-    const argon2 = fakeArgon2();
+    const argon2 = fakeSignUpArgon2();
     const hasher = createPasswordHasher({ ...DEEP, maxConcurrent: 2 });
     const burst = signUps(hasher, 40);
     await settle();
@@ -94,7 +48,7 @@ describe("a sign-up burst does not delay logins", () => {
   });
 
   test("with one slot (none to keep), a login goes before every queued sign-up", async () => {
-    const argon2 = fakeArgon2();
+    const argon2 = fakeSignUpArgon2();
     const hasher = createPasswordHasher({ ...DEEP, maxConcurrent: 1 });
     const burst = signUps(hasher, 40);
     const login = watch(hasher.verify("pw", "hashed:pw"));
@@ -116,7 +70,7 @@ describe("a sign-up burst does not delay logins", () => {
   });
 
   test("an unknown email's dummy check stays on the login budget, even before the dummy exists", async () => {
-    const argon2 = fakeArgon2();
+    const argon2 = fakeSignUpArgon2();
     const hasher = createPasswordHasher({ ...DEEP, maxConcurrent: 2 });
     const burst = signUps(hasher, 40);
     const unknown = watch(hasher.verifyAgainstDummy("pw"));
@@ -130,7 +84,7 @@ describe("a sign-up burst does not delay logins", () => {
 
 describe("bounded queues: a full one refuses at once", () => {
   test("sign-ups beyond maxQueuedHashes get HashingBusyError, and logins still run", async () => {
-    const argon2 = fakeArgon2();
+    const argon2 = fakeSignUpArgon2();
     const hasher = createPasswordHasher({
       maxConcurrent: 1,
       maxQueuedHashes: 2,
@@ -155,7 +109,7 @@ describe("bounded queues: a full one refuses at once", () => {
   });
 
   test("logins beyond maxQueuedVerifications get HashingBusyError too", async () => {
-    const argon2 = fakeArgon2();
+    const argon2 = fakeSignUpArgon2();
     const hasher = createPasswordHasher({
       maxConcurrent: 1,
       maxQueuedVerifications: 1,

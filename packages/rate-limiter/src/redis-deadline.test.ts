@@ -5,46 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { RedisClient } from "bun";
-import { RateLimitStoreUnavailableError } from "./errors.ts";
-import { RedisStore, type RedisStoreOptions } from "./redis-store.ts";
-import {
-  deleteKeys,
-  REDIS_URL,
-  redisProxy,
-  requireRedis,
-  uniquePrefix,
-} from "./redis-test-support.ts";
+import { REDIS_URL, redisTestKit, requireRedis, unavailableReasons } from "./redis-test-support.ts";
 
 const MINUTE = 60_000;
 const run = await requireRedis();
-const prefix = uniquePrefix("rate-limiter-deadline");
+const kit = redisTestKit("rate-limiter-deadline");
+const { store, proxy, key, full } = kit;
+const reasons = unavailableReasons;
 
 let admin: RedisClient;
-const stores: RedisStore[] = [];
-const proxies: ReturnType<typeof redisProxy>[] = [];
-const store = (options: RedisStoreOptions = {}) => {
-  const s = new RedisStore({ url: REDIS_URL, keyPrefix: prefix, ...options });
-  stores.push(s);
-  return s;
-};
-const proxy = () => {
-  const p = redisProxy();
-  proxies.push(p);
-  return p;
-};
-let seq = 0;
-const key = (label: string) => `${++seq}:${label}`;
-const full = (k: string) => prefix + k;
 const members = async (k: string) => Number(await admin.send("ZCARD", [full(k)]));
-
-/** The reason of each rejection ("fulfilled" for a call that was decided). */
-async function reasons(calls: Promise<unknown>[]): Promise<string[]> {
-  return (await Promise.allSettled(calls)).map((r) => {
-    if (r.status === "fulfilled") return "fulfilled";
-    expect(r.reason).toBeInstanceOf(RateLimitStoreUnavailableError);
-    return (r.reason as RateLimitStoreUnavailableError).reason;
-  });
-}
 
 /** Polls until check() holds or budgetMs passes; the caller asserts the outcome. */
 async function until(check: () => Promise<boolean>, budgetMs: number): Promise<void> {
@@ -59,9 +29,7 @@ describe.skipIf(!run)("RedisStore: a call that timed out never takes effect", ()
   });
 
   afterAll(async () => {
-    for (const s of stores) s.close();
-    for (const p of proxies) p.stop();
-    await deleteKeys(admin, prefix);
+    await kit.closeAll(admin);
     admin.close();
   });
 

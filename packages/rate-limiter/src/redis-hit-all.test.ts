@@ -7,40 +7,16 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { RedisClient } from "bun";
 import fc from "fast-check";
 import { fakeClock } from "./conformance.ts";
-import { RateLimitStoreUnavailableError } from "./errors.ts";
 import { MemoryStore } from "./memory-store.ts";
-import { RedisStore, type RedisStoreOptions } from "./redis-store.ts";
-import {
-  deleteKeys,
-  REDIS_URL,
-  redisProxy,
-  requireRedis,
-  uniquePrefix,
-} from "./redis-test-support.ts";
+import { REDIS_URL, redisTestKit, requireRedis, unavailableReasons } from "./redis-test-support.ts";
 
 const MINUTE = 60_000;
 const run = await requireRedis();
-const prefix = uniquePrefix("rate-limiter-hit-all");
+const kit = redisTestKit("rate-limiter-hit-all");
+const { prefix, store, key, full } = kit;
+const reasons = unavailableReasons;
 
 let admin: RedisClient;
-const stores: RedisStore[] = [];
-const proxies: ReturnType<typeof redisProxy>[] = [];
-const store = (options: RedisStoreOptions = {}) => {
-  const s = new RedisStore({ url: REDIS_URL, keyPrefix: prefix, ...options });
-  stores.push(s);
-  return s;
-};
-let seq = 0;
-const key = (label: string) => `${++seq}:${label}`;
-const full = (k: string) => prefix + k;
-
-async function reasons(calls: Promise<unknown>[]): Promise<string[]> {
-  return (await Promise.allSettled(calls)).map((r) => {
-    if (r.status === "fulfilled") return "fulfilled";
-    expect(r.reason).toBeInstanceOf(RateLimitStoreUnavailableError);
-    return (r.reason as RateLimitStoreUnavailableError).reason;
-  });
-}
 
 describe.skipIf(!run)("RedisStore hitAll and release", () => {
   beforeAll(async () => {
@@ -49,9 +25,7 @@ describe.skipIf(!run)("RedisStore hitAll and release", () => {
   });
 
   afterAll(async () => {
-    for (const s of stores) s.close();
-    for (const p of proxies) p.stop();
-    await deleteKeys(admin, prefix);
+    await kit.closeAll(admin);
     admin.close();
   });
 
@@ -128,8 +102,7 @@ describe.skipIf(!run)("RedisStore hitAll and release", () => {
   });
 
   test("hitAll held by a stalled Redis does nothing when it resumes", async () => {
-    const p = redisProxy();
-    proxies.push(p);
+    const p = kit.proxy();
     const s = store({ url: p.url, timeoutMs: 100, recycleAfterTimeouts: 0 });
     const [a, b] = [key("stalled-a"), key("stalled-b")];
     const hits = [
@@ -152,8 +125,7 @@ describe.skipIf(!run)("RedisStore hitAll and release", () => {
   });
 
   test("hitAll admitted in time but answered late is taken back on every key", async () => {
-    const p = redisProxy();
-    proxies.push(p);
+    const p = kit.proxy();
     const s = store({ url: p.url, timeoutMs: 300, recycleAfterTimeouts: 0 });
     const [a, b] = [key("late-a"), key("late-b")];
     const hits = [

@@ -5,6 +5,8 @@
  */
 import { expect, test } from "bun:test";
 import { RedisClient, type Socket, type TCPSocketListener } from "bun";
+import { RateLimitStoreUnavailableError } from "./errors.ts";
+import { RedisStore, type RedisStoreOptions } from "./redis-store.ts";
 
 export const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 export const IN_CI = process.env.CI === "true" || process.env.CI === "1";
@@ -213,4 +215,45 @@ export function redisProxy(target = REDIS_URL) {
       this.down();
     },
   };
+}
+
+/**
+ * One test file's stores and proxies, under a key prefix of its own: `store()` and `proxy()`
+ * make them, `key()` a fresh key, `full()` the key as Redis holds it; `closeAll` closes them all
+ * and deletes the prefix's keys.
+ */
+export function redisTestKit(label: string) {
+  const prefix = uniquePrefix(label);
+  const stores: RedisStore[] = [];
+  const proxies: ReturnType<typeof redisProxy>[] = [];
+  let seq = 0;
+  return {
+    prefix,
+    store(options: RedisStoreOptions = {}) {
+      const store = new RedisStore({ url: REDIS_URL, keyPrefix: prefix, ...options });
+      stores.push(store);
+      return store;
+    },
+    proxy() {
+      const proxy = redisProxy();
+      proxies.push(proxy);
+      return proxy;
+    },
+    key: (name: string) => `${++seq}:${name}`,
+    full: (key: string) => prefix + key,
+    async closeAll(admin: RedisClient) {
+      for (const store of stores) store.close();
+      for (const proxy of proxies) proxy.stop();
+      await deleteKeys(admin, prefix);
+    },
+  };
+}
+
+/** How each call ended: "fulfilled", or the reason of its RateLimitStoreUnavailableError. */
+export async function unavailableReasons(calls: Promise<unknown>[]): Promise<string[]> {
+  return (await Promise.allSettled(calls)).map((result) => {
+    if (result.status === "fulfilled") return "fulfilled";
+    expect(result.reason).toBeInstanceOf(RateLimitStoreUnavailableError);
+    return (result.reason as RateLimitStoreUnavailableError).reason;
+  });
 }

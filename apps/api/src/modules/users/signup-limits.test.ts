@@ -7,22 +7,14 @@
  * says so: they check what starts before what, never how long anything takes.
  */
 import { afterEach, describe, expect, spyOn, test } from "bun:test";
+import { fakeArgon2, settle, watch } from "@statuslab/auth/testing";
 import { MemoryStore, RedisStore } from "@statuslab/rate-limiter";
 import { expectJson, expectProblem } from "../../../test/problem-assertions.ts";
 import { CHEAP_HASHING, makeApp } from "../../../test/support.ts";
 
-/** Every continuation that is ready has run. */
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /** Yields to the event loop until `condition` holds (the test's timeout catches a hang). */
 async function until(condition: () => boolean) {
   while (!condition()) await settle();
-}
-
-function watch<T>(promise: Promise<T>) {
-  const state: { settled: boolean; value?: T } = { settled: false };
-  promise.then((value) => Object.assign(state, { settled: true, value }));
-  return state;
 }
 
 let restoreArgon2: (() => void) | undefined;
@@ -31,42 +23,11 @@ afterEach(() => {
   restoreArgon2 = undefined;
 });
 
-/**
- * argon2 stand-in: `hash(pw)` resolves to `hashed:pw`, at once, except for passwords starting
- * `held-`, which finish when released. `events` records each start and each release, in order.
- */
-function fakeArgon2() {
-  const events: string[] = [];
-  const held: Array<() => void> = [];
-  let releaseAll = false;
-  const hash = spyOn(Bun.password, "hash").mockImplementation(((password: string) => {
-    events.push(`hash ${password}`);
-    return new Promise<string>((resolve) => {
-      const done = () => {
-        if (password.startsWith("held-")) events.push(`done ${password}`);
-        resolve(`hashed:${password}`);
-      };
-      if (releaseAll || !password.startsWith("held-")) done();
-      else held.push(done);
-    });
-  }) as typeof Bun.password.hash);
-  const verify = spyOn(Bun.password, "verify").mockImplementation((async (
-    password: string,
-    encoded: string,
-  ) => {
-    events.push(`verify ${password}`);
-    return encoded === `hashed:${password}`;
-  }) as typeof Bun.password.verify);
-  const finishAll = () => {
-    releaseAll = true;
-    for (const done of held.splice(0)) done();
-  };
-  restoreArgon2 = () => {
-    finishAll();
-    hash.mockRestore();
-    verify.mockRestore();
-  };
-  return { events, finishAll };
+/** argon2 stand-in: passwords starting `held-` hash only when released; finishes are recorded. */
+function heldArgon2() {
+  const fake = fakeArgon2({ heldPrefix: "held-", recordFinish: true });
+  restoreArgon2 = fake.restore;
+  return fake;
 }
 
 const signUp = (api: Awaited<ReturnType<typeof makeApp>>["api"], i: number) =>
@@ -76,7 +37,7 @@ const signUp = (api: Awaited<ReturnType<typeof makeApp>>["api"], i: number) =>
 
 describe("hashing budgets", () => {
   test("40 sign-ups queued: a login's password check starts before any of them finishes", async () => {
-    const argon2 = fakeArgon2();
+    const argon2 = heldArgon2();
     const { api, deps } = await makeApp(
       {},
       { passwordHashing: { maxConcurrent: 2, maxQueuedHashes: 64, hashingNiceIncrement: 0 } },
@@ -100,7 +61,7 @@ describe("hashing budgets", () => {
   });
 
   test("a full sign-up queue answers 503 problem+json with Retry-After at once, never a hang", async () => {
-    const argon2 = fakeArgon2();
+    const argon2 = heldArgon2();
     const { api, deps } = await makeApp(
       {},
       { passwordHashing: { maxConcurrent: 1, maxQueuedHashes: 2, hashingNiceIncrement: 0 } },
