@@ -1,4 +1,5 @@
 import { RateLimitStoreUnavailableError } from "./errors.ts";
+import { clockAndDeadline } from "./redis-scripts.ts";
 import { toDecision } from "./sliding-log.ts";
 import type { RateLimitDecision, StoreHit } from "./types.ts";
 
@@ -14,13 +15,7 @@ import type { RateLimitDecision, StoreHit } from "./types.ts";
  * backwards for a key. Admitted members are "now-suffix", so a late answer can be taken back.
  */
 export const HIT_ALL_SCRIPT = `
-local t = redis.call('TIME')
-local clock = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local function num(x) return string.format('%.17g', x) end
-local deadline = tonumber(ARGV[3])
-if deadline and clock > deadline then return {'late', num(clock)} end
-local now = tonumber(ARGV[1])
-if not now then now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+${clockAndDeadline({ now: 1, deadline: 3 })}
 local at, stale, count = {}, {}, {}
 local admit = 1
 for i = 1, #KEYS do

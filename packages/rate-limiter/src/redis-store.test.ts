@@ -6,7 +6,8 @@ import { RateLimitStoreUnavailableError } from "./errors.ts";
 import { guardRateLimiter } from "./guard.ts";
 import { createRateLimiter } from "./limiter.ts";
 import { MemoryStore } from "./memory-store.ts";
-import { PEEK_SCRIPT, RedisStore, type RedisStoreOptions } from "./redis-store.ts";
+import { PEEK_SCRIPT } from "./redis-scripts.ts";
+import { RedisStore, type RedisStoreOptions } from "./redis-store.ts";
 import {
   blackhole,
   deleteKeys,
