@@ -6,7 +6,7 @@ import { parseJsonBody } from "../../http/body.ts";
 import { BEARER_SECURITY, problems } from "../../http/openapi-helpers.ts";
 import { authGuard } from "../auth/guard.ts";
 import { deleteUser, getUser, registerUser, toUserPublic } from "./service.ts";
-import { spendSignUp } from "./signup-limit.ts";
+import { refundIfBusy, spendSignUp } from "./signup-limit.ts";
 
 export const usersModule = (deps: Deps) =>
   new Elysia({ prefix: "/users" })
@@ -14,8 +14,9 @@ export const usersModule = (deps: Deps) =>
     .post(
       "/",
       async ({ body, set, request, server }) => {
-        Object.assign(set.headers, await spendSignUp(deps, deps.clientAddress(request, server)));
-        const registered = await registerUser(deps, body);
+        const address = deps.clientAddress(request, server);
+        Object.assign(set.headers, await spendSignUp(deps, address));
+        const registered = await refundIfBusy(deps, address, registerUser(deps, body));
         set.headers.location = `/users/${registered.user.id}`;
         return status(201, registered);
       },

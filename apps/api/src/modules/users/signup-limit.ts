@@ -1,3 +1,4 @@
+import { HashingBusyError } from "@statuslab/auth";
 import {
   createRateLimiter,
   type GuardedRateLimiter,
@@ -44,4 +45,17 @@ export async function spendSignUp(deps: Deps, address: string): Promise<Record<s
   const headers = rateLimitHeaders(deps.signupLimiter.policy, checked.decision);
   if (!checked.decision.allowed) throw new TooManySignUpsError(headers);
   return headers;
+}
+
+/**
+ * A sign-up the hashing queue refused (503 + Retry-After) gives its unit back: the client was
+ * told to come back, and coming back must not cost it a second one.
+ */
+export async function refundIfBusy<T>(deps: Deps, address: string, signUp: Promise<T>): Promise<T> {
+  try {
+    return await signUp;
+  } catch (error) {
+    if (error instanceof HashingBusyError) await deps.signupLimiter.release(address);
+    throw error;
+  }
 }

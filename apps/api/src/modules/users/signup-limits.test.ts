@@ -60,10 +60,10 @@ describe("hashing budgets", () => {
     expect((await Promise.all(burst)).map((sent) => sent.status)).toEqual(Array(40).fill(201));
   });
 
-  test("a full sign-up queue answers 503 problem+json with Retry-After at once, never a hang", async () => {
+  test("a full sign-up queue answers 503 problem+json with Retry-After at once, never a hang, and costs no sign-up quota", async () => {
     const argon2 = heldArgon2();
     const { api, deps } = await makeApp(
-      {},
+      { signupRateLimit: { max: 4, windowSeconds: 600 } },
       { passwordHashing: { maxConcurrent: 1, maxQueuedHashes: 2, hashingNiceIncrement: 0 } },
     );
     const admitted = [0, 1, 2].map((i) => signUp(api, i)); // one hashing, two waiting
@@ -79,6 +79,10 @@ describe("hashing budgets", () => {
     expect(sent.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
     expect(sent.text).not.toContain("held-password-3");
     expect((await Promise.all(admitted)).map((s) => s.status)).toEqual([201, 201, 201]);
+    // The refused one gave its unit back: the address has one sign-up left, not none.
+    const retried = await signUp(api, 3);
+    expectJson(retried, 201);
+    expect(retried.headers.get("ratelimit")).toStartWith('"signup";r=0;');
   });
 });
 
