@@ -444,7 +444,9 @@ describe("configuration at start", () => {
         const server = await start({ ...env, DATABASE_URL: url.toString() }, cwd);
         try {
           url.password = "***";
-          expect(server.stdout()).toContain(`Database: PostgreSQL ${url.toString()}`);
+          // The banner is several writes: the line may arrive after "listening on".
+          const [line] = await server.waitFor(/^Database: .*$/m);
+          expect(line).toBe(`Database: PostgreSQL ${url.toString()}`);
           expect((await call(`${server.url}/health`)).status).toBe(200);
           expect(server.stdout() + server.stderr()).not.toContain("hunter2-secret");
         } finally {

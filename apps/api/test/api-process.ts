@@ -66,8 +66,12 @@ export function spawn(env: Record<string, string>, cwd: string): Child {
   children.add(child);
   const out = { text: "" };
   const err = { text: "" };
-  void collect(child.stdout, out);
-  void collect(child.stderr, err);
+  // Both end when the child (and whatever shares its pipes) has exited and the pipes are empty.
+  const drained = Promise.all([collect(child.stdout, out), collect(child.stderr, err)]).catch(
+    () => undefined,
+  );
+  /** Waits for what the child wrote before exiting, bounded in case a grandchild keeps a pipe. */
+  const drain = () => Promise.race([drained, Bun.sleep(EXIT_TIMEOUT)]);
   return {
     process: child,
     stdout: () => out.text,
@@ -78,6 +82,9 @@ export function spawn(env: Record<string, string>, cwd: string): Child {
         const match = out.text.match(pattern);
         if (match) return match;
         if (child.exitCode !== null || performance.now() > deadline) {
+          if (child.exitCode !== null) await drain();
+          const late = out.text.match(pattern);
+          if (late) return late;
           throw new Error(
             `never printed ${pattern} (exit ${child.exitCode})\nstdout: ${out.text}\nstderr: ${err.text}`,
           );
@@ -94,8 +101,7 @@ export function spawn(env: Record<string, string>, cwd: string): Child {
           `did not exit within ${timeoutMs} ms\nstdout: ${out.text}\nstderr: ${err.text}`,
         );
       }
-      // Let the pipes drain.
-      await Bun.sleep(20);
+      await drain();
       return result;
     },
   };
