@@ -3,17 +3,16 @@
  * Redis unresponsive, requests refused with 503 were all counted once it came back, and the
  * client's next requests got 429. Each test stages one way a late effect could happen.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { RedisClient } from "bun";
 import { REDIS_URL, redisTestKit, requireRedis, unavailableReasons } from "./redis-test-support.ts";
 
 const MINUTE = 60_000;
 const run = await requireRedis();
 const kit = redisTestKit("rate-limiter-deadline");
-const { store, proxy, key, full } = kit;
+const { store, proxy, key, full, admin } = kit;
 const reasons = unavailableReasons;
 
-let admin: RedisClient;
 const members = async (k: string) => Number(await admin.send("ZCARD", [full(k)]));
 
 /** Polls until check() holds or budgetMs passes; the caller asserts the outcome. */
@@ -23,15 +22,7 @@ async function until(check: () => Promise<boolean>, budgetMs: number): Promise<v
 }
 
 describe.skipIf(!run)("RedisStore: a call that timed out never takes effect", () => {
-  beforeAll(async () => {
-    admin = new RedisClient(REDIS_URL);
-    await admin.connect();
-  });
-
-  afterAll(async () => {
-    await kit.closeAll(admin);
-    admin.close();
-  });
+  afterAll(() => kit.closeAll());
 
   // The deadline is real time even when the decisions run on an injected clock (here frozen).
   for (const [clock, options] of [

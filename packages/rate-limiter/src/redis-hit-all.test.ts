@@ -3,31 +3,20 @@
  * concurrency, the same answers as MemoryStore on random histories, and, like `hit`, no effect
  * from a call that timed out.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { RedisClient } from "bun";
+import { afterAll, describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { fakeClock } from "./conformance.ts";
 import { MemoryStore } from "./memory-store.ts";
-import { REDIS_URL, redisTestKit, requireRedis, unavailableReasons } from "./redis-test-support.ts";
+import { redisTestKit, requireRedis, unavailableReasons } from "./redis-test-support.ts";
 
 const MINUTE = 60_000;
 const run = await requireRedis();
 const kit = redisTestKit("rate-limiter-hit-all");
-const { prefix, store, key, full } = kit;
+const { prefix, store, key, full, admin } = kit;
 const reasons = unavailableReasons;
 
-let admin: RedisClient;
-
 describe.skipIf(!run)("RedisStore hitAll and release", () => {
-  beforeAll(async () => {
-    admin = new RedisClient(REDIS_URL);
-    await admin.connect();
-  });
-
-  afterAll(async () => {
-    await kit.closeAll(admin);
-    admin.close();
-  });
+  afterAll(() => kit.closeAll());
 
   test("200 concurrent hitAll from two stores on a shared key with limit 5: exactly 5 admitted, and only they count elsewhere", async () => {
     const [one, two] = [store(), store()];

@@ -219,16 +219,19 @@ export function redisProxy(target = REDIS_URL) {
 
 /**
  * One test file's stores and proxies, under a key prefix of its own: `store()` and `proxy()`
- * make them, `key()` a fresh key, `full()` the key as Redis holds it; `closeAll` closes them all
- * and deletes the prefix's keys.
+ * make them, `key()` a fresh key, `full()` the key as Redis holds it, `admin` a client for
+ * looking at what Redis holds (it connects on first use); `closeAll` closes them all and deletes
+ * the prefix's keys.
  */
 export function redisTestKit(label: string) {
   const prefix = uniquePrefix(label);
+  const admin = new RedisClient(REDIS_URL);
   const stores: RedisStore[] = [];
   const proxies: ReturnType<typeof redisProxy>[] = [];
   let seq = 0;
   return {
     prefix,
+    admin,
     store(options: RedisStoreOptions = {}) {
       const store = new RedisStore({ url: REDIS_URL, keyPrefix: prefix, ...options });
       stores.push(store);
@@ -241,10 +244,11 @@ export function redisTestKit(label: string) {
     },
     key: (name: string) => `${++seq}:${name}`,
     full: (key: string) => prefix + key,
-    async closeAll(admin: RedisClient) {
+    async closeAll() {
       for (const store of stores) store.close();
       for (const proxy of proxies) proxy.stop();
       await deleteKeys(admin, prefix);
+      admin.close();
     },
   };
 }
