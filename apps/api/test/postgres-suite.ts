@@ -8,7 +8,8 @@ import { dirname, join } from "node:path";
 import { maskDatabaseUrl } from "@statuslab/db";
 import { POSTGRES_TEST_URL, probePostgres } from "@statuslab/db/testing";
 
-const report = join(import.meta.dir, "../../../.reports/api-postgres.junit.xml");
+// Named for its task, where scripts/test.ts looks for it.
+const report = join(import.meta.dir, "../.reports/test-postgres.junit.xml");
 const inCi = process.env.CI === "true" || process.env.CI === "1";
 const where = maskDatabaseUrl(POSTGRES_TEST_URL);
 
