@@ -1,5 +1,5 @@
 /** Processes the benchmark starts, pins and watches (Linux: taskset and /proc). */
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import type { Subprocess } from "bun";
 
 /** A port nobody listens on right now (the kernel picks it; we release it at once). */
@@ -170,4 +170,16 @@ export function benchJson<T>(stdout: string): T {
   const line = stdout.split("\n").find((l) => l.startsWith("BENCH_JSON "));
   if (!line) throw new Error(`no BENCH_JSON line in:\n${stdout.slice(-2000)}`);
   return JSON.parse(line.slice("BENCH_JSON ".length)) as T;
+}
+
+/** Lines in a server's log file (the API's access log: one per request), and its size. */
+export function countLogLines(file: string): { lines: number; bytes: number } {
+  const fd = openSync(file, "r");
+  const buffer = Buffer.alloc(1 << 20);
+  let lines = 0;
+  for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) {
+    for (let i = 0; i < n; i++) if (buffer[i] === 10) lines++;
+  }
+  closeSync(fd);
+  return { lines, bytes: statSync(file).size };
 }
