@@ -46,10 +46,12 @@ test("a change in packages/contracts re-runs the typecheck of every package that
 
   const rerun = Object.keys(before).filter((task) => before[task] !== after[task]);
   expect(rerun.sort()).toEqual([
-    // The contracts themselves, the API (imports them), the lessons (import the API) and the
-    // benchmarks (import them); auth, db and the limiter import nothing of ours and stay cached.
+    // The contracts themselves, the API (imports them), the typed client and the lessons
+    // (import the API) and the benchmarks (import them); auth, db and the limiter import
+    // nothing of ours and stay cached.
     "@statuslab/api#typecheck",
     "@statuslab/bench#typecheck",
+    "@statuslab/client#typecheck",
     "@statuslab/contracts#typecheck",
     "@statuslab/lessons#typecheck",
   ]);
