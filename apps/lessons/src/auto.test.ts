@@ -10,7 +10,7 @@ import { plain } from "./color.ts";
 import { CONTRACT_STATUS_CODES } from "./coverage.ts";
 import { REPO_ROOT } from "./generate-docs.ts";
 import { lessons } from "./lessons/index.ts";
-import type { StepResult } from "./run.ts";
+import type { StepResult } from "./run-state.ts";
 import { fakeTarget, lesson, step, stubApi } from "./test-support.ts";
 
 const MAIN = join(import.meta.dir, "main.ts");

@@ -7,7 +7,8 @@ import type { Style } from "./color.ts";
 import { type Coverage, coverage } from "./coverage.ts";
 import type { Lesson, StatusCodeDoc } from "./model.ts";
 import { reasonPhrase } from "./phrases.ts";
-import { type RunOptions, runStep, type StepResult, startLesson } from "./run.ts";
+import { runStep } from "./run.ts";
+import { type RunOptions, type StepResult, startLesson } from "./run-state.ts";
 import type { Target } from "./target.ts";
 
 export interface AutoOptions {

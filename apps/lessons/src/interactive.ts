@@ -6,6 +6,7 @@
 import { curlCommand } from "./curl.ts";
 import type { Input } from "./input.ts";
 import type { Lesson, StatusCodeDoc, Step } from "./model.ts";
+import { prepareStep } from "./prepare-step.ts";
 import { displayPath, loadProgress, markCompleted } from "./progress.ts";
 import {
   indent,
@@ -16,15 +17,14 @@ import {
   type View,
   wrap,
 } from "./render.ts";
+import { executeStep } from "./run.ts";
 import {
-  executeStep,
   type LessonRun,
-  prepareStep,
   type RunOptions,
   type StepResult,
   skipByChoice,
   startLesson,
-} from "./run.ts";
+} from "./run-state.ts";
 import type { Target } from "./target.ts";
 
 export interface InteractiveOptions {

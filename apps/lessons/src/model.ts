@@ -4,6 +4,7 @@
  * generated. Nothing about a scenario is written twice.
  */
 import type { TSchema } from "@sinclair/typebox";
+import type { Client } from "@statuslab/client";
 
 export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
 
@@ -26,6 +27,14 @@ export interface RequestSpec {
   /** A body of this many bytes (spaces inside a JSON string), for the 413 lesson. */
   oversizedJsonBytes?: number;
 }
+
+/**
+ * A well-formed request, written as one call of the API's typed client, with `{{name}}`
+ * placeholders in its strings: `(api) => api.users.post({ email: "a-{{run}}@example.com", … })`.
+ * A wrong path or body field does not compile. It is recorded once, through the client's
+ * fetcher, into the `RequestSpec` it sends (`api-call.ts`), so runner and docs see plain data.
+ */
+export type ApiCall = (api: Client) => Promise<unknown>;
 
 /** `"present"`/`"absent"` test existence; a RegExp must match; a string must be equal. */
 export type HeaderExpectation = string | RegExp | "present" | "absent";
@@ -76,6 +85,12 @@ export interface Step {
   /** Before sending, count down the `Retry-After` seconds of the previous answer. */
   waitForRetryAfter?: boolean;
 }
+
+/** A step as a lesson file writes it: a typed call, or a raw `RequestSpec` (say why). */
+export type StepSource = Omit<Step, "request"> & { request: ApiCall | RequestSpec };
+
+/** A lesson as its file writes it; `lessons/index.ts` records its typed calls into a `Lesson`. */
+export type LessonSource = Omit<Lesson, "steps"> & { steps: StepSource[] };
 
 export interface Lesson {
   /** kebab-case; also the file name under docs/lessons/. */

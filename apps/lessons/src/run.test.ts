@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { type RunOptions, runLesson, runStep, startLesson } from "./run.ts";
+import { runLesson, runStep } from "./run.ts";
+import { type RunOptions, startLesson } from "./run-state.ts";
 import { fakeTarget, lesson, step, stubApi } from "./test-support.ts";
 
 const api = stubApi();

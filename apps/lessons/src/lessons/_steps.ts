@@ -1,12 +1,13 @@
 /**
  * Builders for the steps many lessons take on the way to their point: signing someone up,
  * logging in, asking `GET /users/me`, refreshing, the admin logging in. Each returns a plain
- * `Step`. The request and the expectation are the same wherever the step appears, so they are
+ * step. The request and the expectation are the same wherever the step appears, so they are
  * written here once; the words (story, why, hint) and what is captured belong to the lesson
  * and are always passed in. A step that differs in anything else is written out in its lesson.
  */
 import { TokenResponse, UserPublic, UserRegistered } from "@statuslab/contracts";
-import type { Expectation, RequestSpec, Step } from "../model.ts";
+import { bearer } from "../api-call.ts";
+import type { ApiCall, Expectation, StepSource } from "../model.ts";
 import { JSON_BODY, tokenPair, USER_LOCATION } from "./_expect.ts";
 
 /** What the learner reads around a step's request. */
@@ -20,7 +21,7 @@ interface Words {
 /** Variable name → `/json/pointer` into the body, as in `Step.capture`. */
 type Capture = Record<string, string>;
 
-function explain(why: string, clientShould: string | undefined): Step["explain"] {
+function explain(why: string, clientShould: string | undefined): StepSource["explain"] {
   return clientShould === undefined ? { why } : { why, clientShould };
 }
 
@@ -51,17 +52,14 @@ export interface SignUpOptions extends Omit<Words, "why"> {
  * `who` signs up: `POST /users/` with `<who>-{{run}}@example.com` as JSON, answered 201 with
  * `Location` and a `UserRegistered` body.
  */
-export function signUp(who: string, options: SignUpOptions): Step {
+export function signUp(who: string, options: SignUpOptions): StepSource {
   const { body, capture } = options;
   return {
     id: options.id ?? "sign-up",
     title: options.title ?? `sign up ${who}`,
     story: options.story,
-    request: {
-      method: "POST",
-      path: "/users/",
-      json: { email: emailOf(who), password: options.password ?? passwordOf(who) },
-    },
+    request: (api) =>
+      api.users.post({ email: emailOf(who), password: options.password ?? passwordOf(who) }),
     expect: {
       status: 201,
       headers: { location: USER_LOCATION, "content-type": JSON_BODY },
@@ -90,17 +88,14 @@ export interface LogInOptions extends Words {
  * `who` logs in with the password they signed up with: `POST /token` with the OAuth2
  * password form, answered 200 with tokens.
  */
-export function logIn(who: string, options: LogInOptions): Step {
+export function logIn(who: string, options: LogInOptions): StepSource {
   const { capture } = options;
   return {
     id: options.id ?? "log-in",
     title: options.title ?? "log in",
     story: options.story,
-    request: {
-      method: "POST",
-      path: "/token",
-      form: { username: options.email ?? emailOf(who), password: passwordOf(who) },
-    },
+    request: (api) =>
+      api.token.post({ username: options.email ?? emailOf(who), password: passwordOf(who) }),
     expect: options.expect ?? tokenPair(),
     ...(capture && { capture }),
     explain: explain(options.why, options.clientShould),
@@ -112,16 +107,12 @@ export function logIn(who: string, options: LogInOptions): Step {
  * The admin logs in with the operator's `ADMIN_EMAIL`/`ADMIN_PASSWORD` and keeps the access
  * token as `adminToken`. Needs the admin, like every step that uses the token.
  */
-export function adminLogIn(options: Words): Step {
+export function adminLogIn(options: Words): StepSource {
   return {
     id: "admin-logs-in",
     title: "the admin logs in",
     story: options.story,
-    request: {
-      method: "POST",
-      path: "/token",
-      form: { username: "{{adminEmail}}", password: "{{adminPassword}}" },
-    },
+    request: (api) => api.token.post({ username: "{{adminEmail}}", password: "{{adminPassword}}" }),
     expect: {
       status: 200,
       headers: { "cache-control": "no-store", "content-type": JSON_BODY },
@@ -139,13 +130,13 @@ export interface WhoAmIOptions extends Words {
   title: string;
 }
 
-/** `GET /users/me` with the access token in variable `bearer`, answered 200 with a `UserPublic`. */
-export function whoAmI(bearer: string, options: WhoAmIOptions): Step {
+/** `GET /users/me` with the access token in variable `token`, answered 200 with a `UserPublic`. */
+export function whoAmI(token: string, options: WhoAmIOptions): StepSource {
   return {
     id: options.id,
     title: options.title,
     story: options.story,
-    request: { method: "GET", path: "/users/me", bearer },
+    request: (api) => api.users.me.get(bearer(token)),
     expect: { status: 200, headers: { "content-type": JSON_BODY }, schema: UserPublic },
     explain: explain(options.why, options.clientShould),
     hint: options.hint,
@@ -156,12 +147,9 @@ export function whoAmI(bearer: string, options: WhoAmIOptions): Step {
  * The OAuth2 refresh grant (RFC 6749 §6): `POST /token` with the refresh token held in
  * variable `refreshToken`. Only the request, for steps whose answer is a refusal.
  */
-export function refreshGrant(refreshToken: string): RequestSpec {
-  return {
-    method: "POST",
-    path: "/token",
-    form: { grant_type: "refresh_token", refresh_token: `{{${refreshToken}}}` },
-  };
+export function refreshGrant(refreshToken: string): ApiCall {
+  return (api) =>
+    api.token.post({ grant_type: "refresh_token", refresh_token: `{{${refreshToken}}}` });
 }
 
 export interface RefreshOptions extends Words {
@@ -171,7 +159,7 @@ export interface RefreshOptions extends Words {
 }
 
 /** A refresh that works: `refreshGrant(refreshToken)`, answered 200 with a new pair. */
-export function refresh(refreshToken: string, options: RefreshOptions): Step {
+export function refresh(refreshToken: string, options: RefreshOptions): StepSource {
   const { capture } = options;
   return {
     id: options.id,

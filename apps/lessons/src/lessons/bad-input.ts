@@ -1,8 +1,8 @@
-import type { Lesson } from "../model.ts";
+import type { LessonSource } from "../model.ts";
 import { problem } from "./_expect.ts";
 import { signUp } from "./_steps.ts";
 
-export const lesson: Lesson = {
+export const lesson: LessonSource = {
   id: "bad-input",
   title: "Bad input: 422, 400 and 415",
   intro:
@@ -13,11 +13,8 @@ export const lesson: Lesson = {
       title: "an email without an @",
       story:
         "Chloe types `chloe-at-example.com` into the sign-up form. The JSON is fine and every field is present; it is the value of `email` that cannot be right.",
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "chloe-at-example.com", password: "chloe-password-1" },
-      },
+      request: (api) =>
+        api.users.post({ email: "chloe-at-example.com", password: "chloe-password-1" }),
       expect: problem(422, "Invalid request body", {
         body: { "/errors/0/path": "/email", "/errors/0/message": "must be a valid email address" },
       }),
@@ -33,11 +30,7 @@ export const lesson: Lesson = {
       title: "a password that is too short",
       story:
         "Chloe fixes her email but picks `short` as her password. Passwords here must be 8 to 128 characters, and they are compared exactly as sent (no trimming).",
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "chloe-{{run}}@example.com", password: "short" },
-      },
+      request: (api) => api.users.post({ email: "chloe-{{run}}@example.com", password: "short" }),
       expect: problem(422, "Invalid request body", { body: { "/errors/0/path": "/password" } }),
       explain: {
         why: "Still 422: well-formed JSON, one field outside its rules. The error points at `/password` and says what the rule is, but again not what was sent. No account was created: validation happens before anything touches the database.",
@@ -51,6 +44,7 @@ export const lesson: Lesson = {
       title: "json with a missing brace",
       story:
         "A hand-built request forgets the closing `}`. The `Content-Type` still says `application/json`, but the bytes are not JSON at all, so nobody can even tell which fields were meant.",
+      // Raw: the bytes are not JSON at all, which no client that encodes a body can send.
       request: {
         method: "POST",
         path: "/users/",
@@ -72,6 +66,7 @@ export const lesson: Lesson = {
       title: "a form sent to the json route",
       story:
         "A web page posts the sign-up as an HTML form (`application/x-www-form-urlencoded`), the way a login form is sent. The fields are even the right ones, but `POST /users/` only speaks JSON.",
+      // Raw: a form where the route takes JSON; the typed client sends this route only JSON.
       request: {
         method: "POST",
         path: "/users/",

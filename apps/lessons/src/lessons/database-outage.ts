@@ -1,9 +1,9 @@
 import { HealthStatus } from "@statuslab/contracts";
-import type { Lesson } from "../model.ts";
+import type { LessonSource } from "../model.ts";
 import { JSON_BODY, problem, tokenIssued, WHOLE_SECONDS } from "./_expect.ts";
 import { logIn, signUp } from "./_steps.ts";
 
-export const lesson: Lesson = {
+export const lesson: LessonSource = {
   id: "database-outage",
   title: "Database outage: 503 Service Unavailable, never 500",
   intro:
@@ -24,11 +24,8 @@ export const lesson: Lesson = {
         "The runner now has another connection take an exclusive lock on the database file, as a long migration or a backup might. Leo tries to sign up. The API waits for the lock, retrying for about a second without freezing other requests, and then has to answer something. (The runner releases the lock as soon as the answer arrives.)",
       before: [{ power: "lock-database" }],
       after: [{ power: "unlock-database" }],
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "leo-{{run}}@example.com", password: "leo-password-1" },
-      },
+      request: (api) =>
+        api.users.post({ email: "leo-{{run}}@example.com", password: "leo-password-1" }),
       expect: problem(503, "Database unavailable", { headers: { "retry-after": WHOLE_SECONDS } }),
       explain: {
         why: '503 Service Unavailable means "I cannot serve this right now, for a reason that should pass", and `Retry-After` says when to try again. It is not 500: a 500 means the server itself is broken, with nothing a client can do but report it. A locked, full or unreachable database is a known, temporary condition, so the API names it. The body says only `Database unavailable`: no SQLite message, no SQL, no file path.',
@@ -58,7 +55,7 @@ export const lesson: Lesson = {
       title: "the health check",
       story:
         "Finally, `GET /health`, the route a load balancer polls before sending traffic. It reads the database and tries a write that it rolls back, so it answers whether every route would work now, not just whether the process is running (that is `GET /health/live`).",
-      request: { method: "GET", path: "/health" },
+      request: (api) => api.health.get(),
       expect: {
         status: 200,
         headers: { "content-type": JSON_BODY },

@@ -1,8 +1,9 @@
-import type { Lesson } from "../model.ts";
+import { bearer } from "../api-call.ts";
+import type { LessonSource } from "../model.ts";
 import { BEARER_INVALID_TOKEN, problem } from "./_expect.ts";
 import { adminLogIn, signUp } from "./_steps.ts";
 
-export const lesson: Lesson = {
+export const lesson: LessonSource = {
   id: "deleting",
   title: "Deleting: 204 No Content, and what is left afterwards",
   intro:
@@ -17,7 +18,7 @@ export const lesson: Lesson = {
       id: "delete-self",
       title: "jonas deletes himself",
       story: "Jonas sends `DELETE /users/{his id}` with his own token.",
-      request: { method: "DELETE", path: "/users/{{jonasId}}", bearer: "jonasToken" },
+      request: (api) => api.users({ id: "{{jonasId}}" }).delete(undefined, bearer("jonasToken")),
       expect: { status: 204, emptyBody: true },
       explain: {
         why: "The deletion succeeded and there is nothing meaningful to return about a user who is gone, so 204 No Content: a success with no body at all, not even `{}` or `null`.",
@@ -29,7 +30,7 @@ export const lesson: Lesson = {
       id: "token-after-delete",
       title: "his token afterwards",
       story: "Jonas's token has not expired. He tries `GET /users/me` with it anyway.",
-      request: { method: "GET", path: "/users/me", bearer: "jonasToken" },
+      request: (api) => api.users.me.get(bearer("jonasToken")),
       expect: problem(401, "Could not validate credentials", {
         headers: { "www-authenticate": BEARER_INVALID_TOKEN },
       }),
@@ -57,7 +58,7 @@ export const lesson: Lesson = {
       id: "admin-reads-deleted",
       title: "the admin looks for the old id",
       story: "The admin asks for `GET /users/{Jonas's first id}`.",
-      request: { method: "GET", path: "/users/{{jonasId}}", bearer: "adminToken" },
+      request: (api) => api.users({ id: "{{jonasId}}" }).get(bearer("adminToken")),
       expect: problem(404, "User not found"),
       needsAdmin: true,
       explain: {
@@ -71,7 +72,7 @@ export const lesson: Lesson = {
       title: "deleting it a second time",
       story:
         "The admin sends `DELETE /users/{Jonas's first id}` once more, as a retrying client might.",
-      request: { method: "DELETE", path: "/users/{{jonasId}}", bearer: "adminToken" },
+      request: (api) => api.users({ id: "{{jonasId}}" }).delete(undefined, bearer("adminToken")),
       expect: problem(404, "User not found"),
       needsAdmin: true,
       explain: {

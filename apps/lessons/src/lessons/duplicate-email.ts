@@ -1,8 +1,8 @@
-import type { Lesson } from "../model.ts";
+import type { LessonSource } from "../model.ts";
 import { problem, tokenIssued } from "./_expect.ts";
 import { logIn, signUp } from "./_steps.ts";
 
-export const lesson: Lesson = {
+export const lesson: LessonSource = {
   id: "duplicate-email",
   title: "Duplicate email: 409 Conflict",
   intro:
@@ -20,11 +20,8 @@ export const lesson: Lesson = {
       title: "same email again",
       story:
         "Someone (perhaps Bruno himself, who forgot he had an account) sends the very same sign-up again. The body is perfectly valid, so this is not a 422; the problem is that it clashes with what the server already holds.",
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "bruno-{{run}}@example.com", password: "another-password-2" },
-      },
+      request: (api) =>
+        api.users.post({ email: "bruno-{{run}}@example.com", password: "another-password-2" }),
       expect: problem(409, "Email already registered"),
       explain: {
         why: "409 Conflict is for a request that is fine on its own but conflicts with the current state of the server: the address is taken. The answer is application/problem+json, and it does not say anything about the existing account beyond the fact that the address is in use.",
@@ -38,11 +35,8 @@ export const lesson: Lesson = {
       title: "same email in other letter case",
       story:
         "Now the address comes back as `Bruno-…@Example.COM`. Mail servers treat the domain without regard to case and almost every provider does the same for the part before the `@`, so two accounts that differ only in case would be the same inbox with two passwords. The API treats them as the same address.",
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "Bruno-{{run}}@Example.COM", password: "another-password-3" },
-      },
+      request: (api) =>
+        api.users.post({ email: "Bruno-{{run}}@Example.COM", password: "another-password-3" }),
       expect: problem(409, "Email already registered"),
       explain: {
         why: 'The database keeps, next to the email as typed, a lower-cased key with a UNIQUE index on it, and the insert itself fails on that index; the failure becomes 409. A "does this email exist?" query followed by an insert would leave a gap in which two simultaneous sign-ups both see "no" and both insert. A unique index cannot be raced: of twenty simultaneous sign-ups exactly one wins.',

@@ -1,8 +1,8 @@
-import type { Lesson } from "../model.ts";
+import type { LessonSource } from "../model.ts";
 import { BEARER, problem, tokenIssued } from "./_expect.ts";
 import { logIn, signUp, whoAmI } from "./_steps.ts";
 
-export const lesson: Lesson = {
+export const lesson: LessonSource = {
   id: "logging-in",
   title: "Logging in: 200, 401 and the same 401 for everyone",
   intro:
@@ -36,11 +36,8 @@ export const lesson: Lesson = {
       title: "wrong password",
       story:
         "Dana mistypes her password. The form is well-formed; the credentials in it are simply wrong.",
-      request: {
-        method: "POST",
-        path: "/token",
-        form: { username: "dana-{{run}}@example.com", password: "dana-password-2" },
-      },
+      request: (api) =>
+        api.token.post({ username: "dana-{{run}}@example.com", password: "dana-password-2" }),
       expect: problem(401, "Incorrect email or password", {
         headers: { "www-authenticate": BEARER },
       }),
@@ -56,11 +53,8 @@ export const lesson: Lesson = {
       title: "an email nobody owns",
       story:
         'Now someone tries `nobody-…@example.com`, an address with no account at all. If the API said "no such user" here, anyone could test a list of addresses and learn who has an account. So the answer should be indistinguishable from the previous one.',
-      request: {
-        method: "POST",
-        path: "/token",
-        form: { username: "nobody-{{run}}@example.com", password: "dana-password-1" },
-      },
+      request: (api) =>
+        api.token.post({ username: "nobody-{{run}}@example.com", password: "dana-password-1" }),
       expect: problem(401, "Incorrect email or password", {
         headers: { "www-authenticate": BEARER },
       }),
@@ -74,7 +68,7 @@ export const lesson: Lesson = {
       id: "missing-password",
       title: "no password at all",
       story: "A buggy client sends only the `username` field and forgets `password` entirely.",
-      request: { method: "POST", path: "/token", form: { username: "dana-{{run}}@example.com" } },
+      request: (api) => api.token.post({ username: "dana-{{run}}@example.com" }),
       expect: problem(422, "Invalid request body", {
         body: { "/errors/0/path": "/password", "/errors/0/message": "is required" },
       }),

@@ -1,8 +1,9 @@
-import type { Lesson } from "../model.ts";
+import { bearer } from "../api-call.ts";
+import type { LessonSource } from "../model.ts";
 import { BEARER, BEARER_INVALID_TOKEN, problem, TOKEN_ANSWER_HEADERS } from "./_expect.ts";
 import { logIn, refreshGrant, signUp, whoAmI } from "./_steps.ts";
 
-export const lesson: Lesson = {
+export const lesson: LessonSource = {
   id: "logging-out",
   title: "Logging out: a 200 with nothing in it",
   intro:
@@ -23,7 +24,7 @@ export const lesson: Lesson = {
       title: "the refresh token sent as an access token",
       story:
         "Before logging out, Oskar's client makes a classic mistake: it calls `GET /users/me` with the refresh token in `Authorization: Bearer`, where the access token belongs. The refresh token is live and valid; it is simply the wrong kind of token.",
-      request: { method: "GET", path: "/users/me", bearer: "refreshToken" },
+      request: (api) => api.users.me.get(bearer("refreshToken")),
       expect: problem(401, "Could not validate credentials", {
         headers: { "www-authenticate": BEARER_INVALID_TOKEN },
       }),
@@ -39,7 +40,7 @@ export const lesson: Lesson = {
       title: "log out: revoke the refresh token",
       story:
         "Oskar clicks Log out. His app sends the refresh token to `POST /token/revoke` as a form field named `token`, as OAuth2 token revocation (RFC 7009) defines it.",
-      request: { method: "POST", path: "/token/revoke", form: { token: "{{refreshToken}}" } },
+      request: (api) => api.token.revoke.post({ token: "{{refreshToken}}" }),
       expect: { status: 200, headers: TOKEN_ANSWER_HEADERS, emptyBody: true },
       explain: {
         why: "RFC 7009 §2.2 defines the answer: 200 OK, and the client ignores the body, because the status code says everything, so this API sends none. Not 204, although that is the usual code for an action with nothing to say: RFC 7009 specifies 200, and this API follows the standard its clients are written against. Revoking the refresh token ends its whole family, so no token descended from this login can ever be refreshed again.",
@@ -77,11 +78,8 @@ export const lesson: Lesson = {
       title: "revoke a token nobody issued",
       story:
         "Now someone sends `POST /token/revoke` with a token that has the right shape but was never issued by this API: `slr_` and 43 zeros.",
-      request: {
-        method: "POST",
-        path: "/token/revoke",
-        form: { token: "slr_0000000000000000000000000000000000000000000" },
-      },
+      request: (api) =>
+        api.token.revoke.post({ token: "slr_0000000000000000000000000000000000000000000" }),
       expect: { status: 200, headers: TOKEN_ANSWER_HEADERS, emptyBody: true },
       explain: {
         why: "Still 200, as RFC 7009 §2.2 requires for an invalid token: the client could not do anything sensible with an error, and what it asked for (that this token no longer works) is true either way. It also means the endpoint reveals nothing: an unknown token, an already revoked one, an access token or plain garbage all get the same empty 200, so nobody can use it to test whether a stolen token is still live.",
@@ -95,7 +93,7 @@ export const lesson: Lesson = {
       title: "a refresh grant with no refresh token",
       story:
         "A buggy client sends `grant_type=refresh_token` but forgets the `refresh_token` field itself, perhaps because its storage was already cleared.",
-      request: { method: "POST", path: "/token", form: { grant_type: "refresh_token" } },
+      request: (api) => api.token.post({ grant_type: "refresh_token" }),
       expect: problem(422, "Invalid request body", {
         headers: TOKEN_ANSWER_HEADERS,
         body: { "/errors/0/path": "/refresh_token", "/errors/0/message": "is required" },

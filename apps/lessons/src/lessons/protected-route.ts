@@ -1,9 +1,10 @@
 import { UserPublic } from "@statuslab/contracts";
-import type { Lesson } from "../model.ts";
+import { bearer } from "../api-call.ts";
+import type { LessonSource } from "../model.ts";
 import { BEARER, BEARER_INVALID_TOKEN, JSON_BODY, problem } from "./_expect.ts";
 import { signUp, whoAmI } from "./_steps.ts";
 
-export const lesson: Lesson = {
+export const lesson: LessonSource = {
   id: "protected-route",
   title: "A protected route: one 200 and four kinds of 401",
   intro:
@@ -26,7 +27,7 @@ export const lesson: Lesson = {
       title: "no authorization header",
       story:
         "Now the same request with no `Authorization` header at all, as a browser tab or a forgetful script would send it. The seed's FastAPI app answered this with 403 Forbidden.",
-      request: { method: "GET", path: "/users/me" },
+      request: (api) => api.users.me.get(),
       expect: problem(401, "Not authenticated", { headers: { "www-authenticate": BEARER } }),
       explain: {
         why: 'RFC 9110 defines 401 as "no valid credentials", which includes sending none, and requires a `WWW-Authenticate` challenge with it; 403 is for a caller who is known and still not allowed. FastAPI\'s `HTTPBearer` used to answer a missing header with 403 (which is why the seed tutorial lists "Missing → 403"); FastAPI 0.122 changed its security classes to 401 with `WWW-Authenticate` for exactly this reason, and this API does the same. The challenge is a bare `Bearer` with no `error` code: RFC 6750 says a request that carried no credentials should not get one.',
@@ -39,11 +40,8 @@ export const lesson: Lesson = {
       title: "a token that is not a jwt",
       story:
         "Emil's client sends `Bearer this-is-not-a-jwt`: there is a token, but it is not even shaped like one. A forged or tampered token (wrong signature, another algorithm) ends up in the same place.",
-      request: {
-        method: "GET",
-        path: "/users/me",
-        headers: { authorization: "Bearer this-is-not-a-jwt" },
-      },
+      request: (api) =>
+        api.users.me.get({ headers: { authorization: "Bearer this-is-not-a-jwt" } }),
       expect: problem(401, "Invalid token", {
         headers: { "www-authenticate": BEARER_INVALID_TOKEN },
       }),
@@ -59,7 +57,7 @@ export const lesson: Lesson = {
       story:
         "Access tokens live for 15 minutes by default. Rather than wait, the lesson runner mints a token for Emil, correctly signed with the API's own key, that expired a minute ago.",
       before: [{ power: "mint-expired-token", userId: "emilId", into: "expiredToken" }],
-      request: { method: "GET", path: "/users/me", bearer: "expiredToken" },
+      request: (api) => api.users.me.get(bearer("expiredToken")),
       expect: problem(401, "Token expired", {
         headers: {
           "www-authenticate":
@@ -78,11 +76,7 @@ export const lesson: Lesson = {
       title: "bearer in lower case",
       story:
         "Some clients write the scheme as `bearer` rather than `Bearer`. Should that be a 401?",
-      request: {
-        method: "GET",
-        path: "/users/me",
-        headers: { authorization: "bearer {{token}}" },
-      },
+      request: (api) => api.users.me.get({ headers: { authorization: "bearer {{token}}" } }),
       expect: { status: 200, headers: { "content-type": JSON_BODY }, schema: UserPublic },
       explain: {
         why: "No: HTTP authentication scheme names are case-insensitive (RFC 9110 §11.1), so `bearer`, `Bearer` and `BEARER` are the same scheme and the valid token gets 200. (A token in the query string, by contrast, is never read.)",
@@ -101,7 +95,7 @@ export const lesson: Lesson = {
       id: "delete-self",
       title: "the throwaway deletes itself",
       story: "Finn deletes his own account with `DELETE /users/{his id}`, using his own token.",
-      request: { method: "DELETE", path: "/users/{{finnId}}", bearer: "finnToken" },
+      request: (api) => api.users({ id: "{{finnId}}" }).delete(undefined, bearer("finnToken")),
       expect: { status: 204, emptyBody: true },
       explain: {
         why: "Anyone may delete themself. The deletion worked and there is nothing to say about a user that no longer exists, so 204 No Content, with no body at all.",
@@ -113,7 +107,7 @@ export const lesson: Lesson = {
       title: "the deleted user's token",
       story:
         "Finn's token is still perfectly signed and has not expired. He calls `GET /users/me` with it.",
-      request: { method: "GET", path: "/users/me", bearer: "finnToken" },
+      request: (api) => api.users.me.get(bearer("finnToken")),
       expect: problem(401, "Could not validate credentials", {
         headers: { "www-authenticate": BEARER_INVALID_TOKEN },
       }),

@@ -1,11 +1,11 @@
 import { LimitedResponse } from "@statuslab/contracts";
-import type { Lesson } from "../model.ts";
+import type { LessonSource } from "../model.ts";
 import { JSON_BODY, problem, WHOLE_SECONDS } from "./_expect.ts";
 
 /** The draft-ietf-httpapi-ratelimit-headers policy this API announces by default. */
 const POLICY = '"default";q=5;w=60';
 
-export const lesson: Lesson = {
+export const lesson: LessonSource = {
   id: "rate-limiting",
   title: "Rate limiting: 429 Too Many Requests and Retry-After",
   intro:
@@ -16,7 +16,7 @@ export const lesson: Lesson = {
       title: "five requests in a row",
       story:
         "A client identifying itself as `lesson-…` (unique to this run, so nobody else's requests count against it) calls `GET /users/limited` five times in quick succession. Watch two headers: `RateLimit-Policy` states the rule, `RateLimit` where this client stands.",
-      request: { method: "GET", path: "/users/limited?client_id=lesson-{{run}}" },
+      request: (api) => api.users.limited.get({ query: { client_id: "lesson-{{run}}" } }),
       repeat: 5,
       expect: {
         status: 200,
@@ -38,7 +38,7 @@ export const lesson: Lesson = {
       id: "sixth-refused",
       title: "the sixth request",
       story: "The same client asks a sixth time, still within the minute. The quota is spent.",
-      request: { method: "GET", path: "/users/limited?client_id=lesson-{{run}}" },
+      request: (api) => api.users.limited.get({ query: { client_id: "lesson-{{run}}" } }),
       expect: problem(429, "Rate limit exceeded", {
         headers: {
           "retry-after": WHOLE_SECONDS,
@@ -58,7 +58,7 @@ export const lesson: Lesson = {
       title: "after waiting retry-after",
       story:
         "We do what a polite client does: count down the `Retry-After` seconds from the last answer, then ask again with the same `client_id`. (This step can take up to a minute, so `--auto` skips it.)",
-      request: { method: "GET", path: "/users/limited?client_id=lesson-{{run}}" },
+      request: (api) => api.users.limited.get({ query: { client_id: "lesson-{{run}}" } }),
       waitForRetryAfter: true,
       optional: true,
       expect: {
@@ -77,7 +77,7 @@ export const lesson: Lesson = {
       title: "another client id",
       story:
         "Meanwhile a different client, `other-…`, calls the same route. Does the first client's exhaustion affect it?",
-      request: { method: "GET", path: "/users/limited?client_id=other-{{run}}" },
+      request: (api) => api.users.limited.get({ query: { client_id: "other-{{run}}" } }),
       expect: {
         status: 200,
         headers: {

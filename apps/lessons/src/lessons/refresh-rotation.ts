@@ -1,7 +1,7 @@
-import type { Lesson } from "../model.ts";
+import type { LessonSource } from "../model.ts";
 import { logIn, refresh, signUp, whoAmI } from "./_steps.ts";
 
-export const lesson: Lesson = {
+export const lesson: LessonSource = {
   id: "refresh-rotation",
   title: "Refreshing a session: 200 and a new pair, every time",
   intro:

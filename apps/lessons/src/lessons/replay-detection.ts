@@ -1,8 +1,8 @@
-import type { Lesson } from "../model.ts";
+import type { LessonSource } from "../model.ts";
 import { BEARER, problem, TOKEN_ANSWER_HEADERS } from "./_expect.ts";
 import { logIn, refresh, refreshGrant, signUp, whoAmI } from "./_steps.ts";
 
-export const lesson: Lesson = {
+export const lesson: LessonSource = {
   id: "replay-detection",
   title: "Replay detection: a spent refresh token ends the session",
   intro:

@@ -1,9 +1,10 @@
 import { UserPublic, UsersPublic } from "@statuslab/contracts";
-import type { Lesson } from "../model.ts";
+import { bearer } from "../api-call.ts";
+import type { LessonSource } from "../model.ts";
 import { JSON_BODY, problem } from "./_expect.ts";
 import { adminLogIn, signUp } from "./_steps.ts";
 
-export const lesson: Lesson = {
+export const lesson: LessonSource = {
   id: "roles",
   title: "Roles: 403 Forbidden, and a 404 that hides",
   intro:
@@ -29,7 +30,7 @@ export const lesson: Lesson = {
       title: "hugo reads iris",
       story:
         "Hugo asks for `GET /users/{Iris's id}` with his own token. He is authenticated, so this is not a 401; the question is whether he may see her.",
-      request: { method: "GET", path: "/users/{{irisId}}", bearer: "hugoToken" },
+      request: (api) => api.users({ id: "{{irisId}}" }).get(bearer("hugoToken")),
       expect: problem(404, "User not found"),
       explain: {
         why: "Non-admins may read only themselves. A 403 here would be honest, but it would also confirm that user {id} exists, and anyone could walk through ids to count the users and find which ones are real. RFC 9110 allows a server to answer 404 instead of 403 to hide that a resource exists, so this API answers exactly what it would for an id nobody has: 404 `User not found`.",
@@ -42,7 +43,7 @@ export const lesson: Lesson = {
       id: "delete-someone-else",
       title: "hugo deletes iris",
       story: "Hugo goes further and sends `DELETE /users/{Iris's id}` with his token.",
-      request: { method: "DELETE", path: "/users/{{irisId}}", bearer: "hugoToken" },
+      request: (api) => api.users({ id: "{{irisId}}" }).delete(undefined, bearer("hugoToken")),
       expect: problem(403, "Not enough permissions"),
       explain: {
         why: "403 Forbidden: the API knows who Hugo is, and deleting other people is not something his role allows, whoever they are. The refusal comes before any lookup, so it is the same for an id that exists and one that does not: 403 reveals nothing about Iris either. Logging in again would not help, which is the difference from 401.",
@@ -54,7 +55,7 @@ export const lesson: Lesson = {
       id: "list-users-as-user",
       title: "hugo lists all users",
       story: "Hugo tries the admin-only listing, `GET /admin/users`.",
-      request: { method: "GET", path: "/admin/users", bearer: "hugoToken" },
+      request: (api) => api.admin.users.get(bearer("hugoToken")),
       expect: problem(403, "Not enough permissions"),
       explain: {
         why: "The route exists and everybody knows it does (it is in the API documentation), so there is nothing to hide: 403 Forbidden says plainly that his role is not enough.",
@@ -71,7 +72,7 @@ export const lesson: Lesson = {
       id: "admin-reads-iris",
       title: "the admin reads iris",
       story: "The admin asks for the same `GET /users/{Iris's id}` that Hugo got a 404 for.",
-      request: { method: "GET", path: "/users/{{irisId}}", bearer: "adminToken" },
+      request: (api) => api.users({ id: "{{irisId}}" }).get(bearer("adminToken")),
       expect: { status: 200, headers: { "content-type": JSON_BODY }, schema: UserPublic },
       needsAdmin: true,
       explain: {
@@ -83,7 +84,7 @@ export const lesson: Lesson = {
       id: "admin-lists-users",
       title: "the admin lists users",
       story: "The admin calls `GET /admin/users`, the listing Hugo was refused.",
-      request: { method: "GET", path: "/admin/users", bearer: "adminToken" },
+      request: (api) => api.admin.users.get(bearer("adminToken")),
       expect: { status: 200, headers: { "content-type": JSON_BODY }, schema: UsersPublic },
       needsAdmin: true,
       explain: {
@@ -96,12 +97,8 @@ export const lesson: Lesson = {
       title: "the admin promotes hugo",
       story:
         'The admin decides Hugo can be trusted and sends `PATCH /admin/users/{Hugo\'s id}` with `{"role": "admin"}`.',
-      request: {
-        method: "PATCH",
-        path: "/admin/users/{{hugoId}}",
-        bearer: "adminToken",
-        json: { role: "admin" },
-      },
+      request: (api) =>
+        api.admin.users({ id: "{{hugoId}}" }).patch({ role: "admin" }, bearer("adminToken")),
       expect: {
         status: 200,
         headers: { "content-type": JSON_BODY },
@@ -119,7 +116,7 @@ export const lesson: Lesson = {
       title: "hugo's same token, now allowed",
       story:
         "Hugo does not log in again. He sends `GET /admin/users` with the very token that got 403 a moment ago.",
-      request: { method: "GET", path: "/admin/users", bearer: "hugoToken" },
+      request: (api) => api.admin.users.get(bearer("hugoToken")),
       expect: { status: 200, headers: { "content-type": JSON_BODY }, schema: UsersPublic },
       needsAdmin: true,
       explain: {
@@ -131,12 +128,8 @@ export const lesson: Lesson = {
       id: "demote-hugo",
       title: "the admin demotes hugo",
       story: 'The admin changes their mind: `PATCH` Hugo back to `{"role": "user"}`.',
-      request: {
-        method: "PATCH",
-        path: "/admin/users/{{hugoId}}",
-        bearer: "adminToken",
-        json: { role: "user" },
-      },
+      request: (api) =>
+        api.admin.users({ id: "{{hugoId}}" }).patch({ role: "user" }, bearer("adminToken")),
       expect: {
         status: 200,
         headers: { "content-type": JSON_BODY },
@@ -153,7 +146,7 @@ export const lesson: Lesson = {
       id: "same-token-refused-again",
       title: "hugo's same token, refused again",
       story: "Hugo tries the listing once more, still with his original token.",
-      request: { method: "GET", path: "/admin/users", bearer: "hugoToken" },
+      request: (api) => api.admin.users.get(bearer("hugoToken")),
       expect: problem(403, "Not enough permissions"),
       needsAdmin: true,
       explain: {

@@ -1,8 +1,9 @@
-import type { Lesson } from "../model.ts";
+import { bearer } from "../api-call.ts";
+import type { LessonSource } from "../model.ts";
 import { BEARER, problem } from "./_expect.ts";
 import { signUp, whoAmI } from "./_steps.ts";
 
-export const lesson: Lesson = {
+export const lesson: LessonSource = {
   id: "route-matching",
   title: "Route matching: /users/me versus /users/{id}",
   intro:
@@ -26,7 +27,7 @@ export const lesson: Lesson = {
       title: "an id that is not a number",
       story:
         "Gina asks for `GET /users/abc`. `abc` is not a static route, so it lands on `/users/{id}`, whose id must be a positive integer.",
-      request: { method: "GET", path: "/users/abc", bearer: "token" },
+      request: (api) => api.users({ id: "abc" }).get(bearer("token")),
       expect: problem(422, "Invalid path parameter", {
         body: { "/errors/0/path": "/id", "/errors/0/message": "must be a positive integer" },
       }),
@@ -41,7 +42,7 @@ export const lesson: Lesson = {
       title: "id zero",
       story:
         '`0` is a number, so is `GET /users/0` fine? Ids here start at 1, and the rule is written as "digits, no leading zero" (so `007` and `-1` fail too).',
-      request: { method: "GET", path: "/users/0", bearer: "token" },
+      request: (api) => api.users({ id: 0 }).get(bearer("token")),
       expect: problem(422, "Invalid path parameter", {
         body: { "/errors/0/path": "/id", "/errors/0/message": "must be a positive integer" },
       }),
@@ -55,7 +56,7 @@ export const lesson: Lesson = {
       title: "a bad id without a token",
       story:
         "Finally `GET /users/abc` again, this time without a token. Two things are wrong now: the caller is anonymous and the id is malformed. Which one should win?",
-      request: { method: "GET", path: "/users/abc" },
+      request: (api) => api.users({ id: "abc" }).get(),
       expect: problem(401, "Not authenticated", { headers: { "www-authenticate": BEARER } }),
       explain: {
         why: "Authentication comes first: the guard runs before the parameters are validated, so an anonymous caller hears 401 and learns nothing about what the route would accept. Only a caller who may use the route gets told how to use it correctly.",

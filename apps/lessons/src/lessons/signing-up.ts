@@ -1,8 +1,9 @@
 import { UserPublic, UserRegistered } from "@statuslab/contracts";
-import type { Lesson } from "../model.ts";
+import { bearer } from "../api-call.ts";
+import type { LessonSource } from "../model.ts";
 import { JSON_BODY, USER_LOCATION } from "./_expect.ts";
 
-export const lesson: Lesson = {
+export const lesson: LessonSource = {
   id: "signing-up",
   title: "Signing up: 201 Created and the Location header",
   intro:
@@ -13,11 +14,12 @@ export const lesson: Lesson = {
       title: "sign up alice",
       story:
         "Alice sends her email, a password and her name as JSON to `POST /users/`. Nothing about her exists yet, so if all goes well the API creates a user and should say so with 201 Created, not a plain 200. We keep three things from the answer: the access token, her new id, and the `Location` header.",
-      request: {
-        method: "POST",
-        path: "/users/",
-        json: { email: "alice-{{run}}@example.com", password: "correct-horse-42", name: "Alice" },
-      },
+      request: (api) =>
+        api.users.post({
+          email: "alice-{{run}}@example.com",
+          password: "correct-horse-42",
+          name: "Alice",
+        }),
       expect: {
         status: 201,
         headers: { location: USER_LOCATION, "content-type": JSON_BODY },
@@ -37,6 +39,7 @@ export const lesson: Lesson = {
       title: "follow the location",
       story:
         "A `Location` header is only useful if it leads somewhere. We do what a careful client would do: GET exactly the URL the API gave us, presenting Alice's token as `Authorization: Bearer …`, because reading a user is a protected route.",
+      // Raw: follows the `Location` header exactly as received; a typed call builds its own path.
       request: { method: "GET", path: "{{location}}", bearer: "token" },
       expect: {
         status: 200,
@@ -56,7 +59,7 @@ export const lesson: Lesson = {
       title: "ask who am i",
       story:
         'Clients often do not know their own id yet, only their token. `GET /users/me` answers the question "who does this token belong to?" and is the usual first call after logging in.',
-      request: { method: "GET", path: "/users/me", bearer: "token" },
+      request: (api) => api.users.me.get(bearer("token")),
       expect: {
         status: 200,
         headers: { "content-type": JSON_BODY },

@@ -1,7 +1,7 @@
-import type { Lesson } from "../model.ts";
+import type { LessonSource } from "../model.ts";
 import { problem } from "./_expect.ts";
 
-export const lesson: Lesson = {
+export const lesson: LessonSource = {
   id: "wrong-method-and-size",
   title: "Wrong method, wrong path, too big: 405, 404 and 413",
   intro:
@@ -12,6 +12,7 @@ export const lesson: Lesson = {
       title: "put on users/me",
       story:
         "A client tries to update a profile with `PUT /users/me`. The path exists (you can GET it), but nobody wrote a PUT for it. No token is needed to find that out.",
+      // Raw: `/users/me` has no PUT, so the typed client cannot even express this request.
       request: { method: "PUT", path: "/users/me", json: { name: "Someone" } },
       expect: problem(405, "Method Not Allowed", { headers: { allow: /\bGET\b/ } }),
       explain: {
@@ -24,6 +25,7 @@ export const lesson: Lesson = {
       id: "unknown-path",
       title: "a path that does not exist",
       story: "Now `GET /nope`: no route, with any method, matches this path.",
+      // Raw: a path no route has; the typed client only knows the routes that exist.
       request: { method: "GET", path: "/nope" },
       expect: problem(404, "Not Found", { headers: { allow: "absent" } }),
       explain: {
@@ -37,6 +39,7 @@ export const lesson: Lesson = {
       title: "a body of 70 kb",
       story:
         'A client posts a JSON body of exactly 70,000 bytes to the sign-up route: `{"pad":"…"}`, one field whose string holds 69,990 spaces, and no email or password at all. It is the kind of thing a bug or an attack produces. The API accepts at most 64 KiB (65,536 bytes) on any route, a hundred times the largest valid request.',
+      // Raw: 70 000 bytes of padding, a body no schema-typed call can carry.
       request: { method: "POST", path: "/users/", oversizedJsonBytes: 70000 },
       expect: problem(413, "Request body is larger than 65536 bytes"),
       explain: {
