@@ -8,6 +8,7 @@ import { MemoryStore } from "@statuslab/rate-limiter";
 import { type AppOptions, createApp } from "../src/app.ts";
 import { type Config, loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/http/logger.ts";
+import { typedClient } from "./typed-client.ts";
 
 export const TEST_SECRET = "test-secret-that-is-at-least-32-bytes-long!";
 export const ADMIN = { email: "admin@example.com", password: "admin-password-1" };
@@ -99,6 +100,8 @@ export async function makeApp(
     rateLimitStore,
   });
   const api = client(built.app.handle.bind(built.app));
+  // The same app through Eden Treaty: typed paths, bodies and answers (test/typed-client.ts).
+  const typed = typedClient(built.app);
   let closed = false;
   /** Closes the app, its store and its database (each test's leftovers are closed anyway). */
   const close = async () => {
@@ -109,7 +112,7 @@ export async function makeApp(
     if (!options.database) await database.close();
   };
   cleanUpLater(close);
-  return { ...built, close, config, database, testDatabase, logs, api };
+  return { ...built, close, config, database, testDatabase, logs, api, typed };
 }
 
 export interface Sent {

@@ -85,6 +85,12 @@ describe("against the app in-process", () => {
     expect(last().body).toBeUndefined();
   });
 
+  test("keeps dates as the strings the contract's types say", async () => {
+    const item = await api().users.me.items.post({ title: "milk" }, withToken(token));
+    expect(item.status).toBe(201);
+    expect(typeof item.data?.created_at).toBe("string");
+  });
+
   test("puts path parameters and the query where the route has them", async () => {
     const me = await api().users.me.get(withToken(token));
     const id = me.data?.id ?? 0;

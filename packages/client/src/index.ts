@@ -100,6 +100,8 @@ export function createClient(target: string | App, options: ClientOptions = {}):
   return treaty<App>(base, {
     // Eden types its fetcher as the global `fetch`, which in Bun also has `preconnect`.
     fetcher: contractFetcher(send) as typeof fetch,
+    // Eden would turn date-like strings into Dates; the contract's types say strings.
+    parseDate: false,
     ...(options.headers ? { headers: options.headers } : {}),
   });
 }

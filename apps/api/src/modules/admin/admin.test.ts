@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { expectJson, expectProblem } from "../../../test/problem-assertions.ts";
 import { ADMIN, makeApp } from "../../../test/support.ts";
+import { expectOk, withToken } from "../../../test/typed-client.ts";
 
 /** An app with the bootstrapped admin plus `extra` users added straight to the database. */
 async function populated(extra: number) {
@@ -13,42 +14,41 @@ async function populated(extra: number) {
 
 describe("GET /admin/users", () => {
   test("200 {data, count}: 20 per page by default, count is every user", async () => {
-    const { api, adminToken } = await populated(24);
-    const sent = await api.get("/admin/users", adminToken);
-    expectJson(sent, 200);
-    expect(Object.keys(sent.body).sort()).toEqual(["count", "data"]);
-    expect(sent.body.count).toBe(25);
-    expect(sent.body.data).toHaveLength(20);
-    expect(sent.body.data[0]).toEqual({ id: 1, email: ADMIN.email, role: "admin", name: null });
-    expect(sent.body.data[1]).toEqual({
+    const { api, typed, adminToken } = await populated(24);
+    const list = expectOk(await typed.admin.users.get(withToken(adminToken)));
+    expect(Object.keys(list).sort()).toEqual(["count", "data"]);
+    expect(list.count).toBe(25);
+    expect(list.data).toHaveLength(20);
+    expect(list.data[0]).toEqual({ id: 1, email: ADMIN.email, role: "admin", name: null });
+    expect(list.data[1]).toEqual({
       id: 2,
       email: "user1@example.com",
       role: "user",
       name: null,
     });
     // Public fields only: no hash, no internal columns.
-    expect(sent.text).not.toContain("password");
-    expect(sent.text).not.toContain("email_key");
-    expect(sent.text).not.toContain("$argon2");
-    // Also without the trailing slash.
-    expect((await api.get("/admin/users/", adminToken)).body).toEqual(sent.body);
+    const text = JSON.stringify(list);
+    expect(text).not.toContain("password");
+    expect(text).not.toContain("email_key");
+    expect(text).not.toContain("$argon2");
+    // Also with the trailing slash (the typed client sends none).
+    expect((await api.get("/admin/users/", adminToken)).body).toEqual(list);
   });
 
   test("limit and offset page through the users in id order", async () => {
-    const { api, adminToken } = await populated(24);
-    const page = async (query: string) => {
-      const sent = await api.get(`/admin/users?${query}`, adminToken);
-      expectJson(sent, 200);
-      expect(sent.body.count).toBe(25);
-      return sent.body.data.map((u: { id: number }) => u.id);
+    const { typed, adminToken } = await populated(24);
+    const page = async (query: { limit?: number; offset?: number }) => {
+      const list = expectOk(await typed.admin.users.get({ ...withToken(adminToken), query }));
+      expect(list.count).toBe(25);
+      return list.data.map((u) => u.id);
     };
-    expect(await page("limit=5")).toEqual([1, 2, 3, 4, 5]);
-    expect(await page("limit=5&offset=5")).toEqual([6, 7, 8, 9, 10]);
-    expect(await page("offset=20")).toEqual([21, 22, 23, 24, 25]);
-    expect(await page("limit=100")).toHaveLength(25);
-    expect(await page("limit=1&offset=24")).toEqual([25]);
-    expect(await page("offset=25")).toEqual([]);
-    expect(await page("offset=999999999999999")).toEqual([]);
+    expect(await page({ limit: 5 })).toEqual([1, 2, 3, 4, 5]);
+    expect(await page({ limit: 5, offset: 5 })).toEqual([6, 7, 8, 9, 10]);
+    expect(await page({ offset: 20 })).toEqual([21, 22, 23, 24, 25]);
+    expect(await page({ limit: 100 })).toHaveLength(25);
+    expect(await page({ limit: 1, offset: 24 })).toEqual([25]);
+    expect(await page({ offset: 25 })).toEqual([]);
+    expect(await page({ offset: 999999999999999 })).toEqual([]);
   });
 
   const badQueries: [string, string, string][] = [
@@ -101,29 +101,29 @@ describe("PATCH /admin/users/{id}", () => {
   ) => api.send("PATCH", `/admin/users/${id}`, { token, json });
 
   test("200 with the updated user", async () => {
-    const { api, adminToken } = await populated(0);
+    const { api, typed, adminToken } = await populated(0);
     const alice = await api.register("alice@example.com", "password-123", "Alice");
-    const sent = await patch(api, alice.id, adminToken, { role: "admin" });
-    expectJson(sent, 200);
-    expect(sent.body).toEqual({
+    const promote = () =>
+      typed.admin.users({ id: alice.id }).patch({ role: "admin" }, withToken(adminToken));
+    expect(expectOk(await promote())).toEqual({
       id: alice.id,
       email: "alice@example.com",
       role: "admin",
       name: "Alice",
     });
     // Setting the role it already has is fine too.
-    expect((await patch(api, alice.id, adminToken, { role: "admin" })).body.role).toBe("admin");
+    expect(expectOk(await promote()).role).toBe("admin");
   });
 
   test("a promotion takes effect on the user's next request, with the same token", async () => {
-    const { api, adminToken } = await populated(0);
+    const { api, typed, adminToken } = await populated(0);
     const alice = await api.register("alice@example.com");
     expectProblem(await api.get("/admin/users", alice.token), 403, "Not enough permissions");
-    expect((await patch(api, alice.id, adminToken, { role: "admin" })).status).toBe(200);
-    const now = await api.get("/admin/users", alice.token);
-    expectJson(now, 200);
-    expect(now.body.count).toBe(2);
-    expect((await api.get("/users/me", alice.token)).body.role).toBe("admin");
+    expectOk(
+      await typed.admin.users({ id: alice.id }).patch({ role: "admin" }, withToken(adminToken)),
+    );
+    expect(expectOk(await typed.admin.users.get(withToken(alice.token))).count).toBe(2);
+    expect(expectOk(await typed.users.me.get(withToken(alice.token))).role).toBe("admin");
   });
 
   test("a demotion takes effect on the user's next request, with the same token", async () => {

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { createHmac } from "node:crypto";
 import { createJwtService } from "@statuslab/auth";
 import { makeApp, TEST_SECRET } from "../../../test/support.ts";
+import { expectOk, withToken } from "../../../test/typed-client.ts";
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const now = () => Math.floor(Date.now() / 1000);
@@ -12,15 +13,36 @@ function handMade(header: object, payload: object, key = TEST_SECRET, alg = "sha
 
 describe("POST /token", () => {
   test("200 with a bearer token and Cache-Control: no-store", async () => {
-    const { api } = await makeApp();
-    await api.register("alice@example.com", "password-123");
-    const sent = await api.login("ALICE@example.com", "password-123");
-    expect(sent.status).toBe(200);
-    expect(sent.headers.get("cache-control")).toBe("no-store");
-    expect(sent.body).toMatchObject({ token_type: "bearer", expires_in: 900 });
-    expect((await api.get("/users/me", sent.body.access_token)).body.email).toBe(
-      "alice@example.com",
+    const { typed } = await makeApp();
+    expectOk(await typed.users.post({ email: "alice@example.com", password: "password-123" }), 201);
+    const answer = await typed.token.post({
+      username: "ALICE@example.com",
+      password: "password-123",
+    });
+    const tokens = expectOk(answer);
+    expect(answer.response.headers.get("cache-control")).toBe("no-store");
+    expect(tokens).toMatchObject({ token_type: "bearer", expires_in: 900 });
+    const me = expectOk(await typed.users.me.get(withToken(tokens.access_token)));
+    expect(me.email).toBe("alice@example.com");
+  });
+
+  test("the refresh grant trades the refresh token for a new pair; revoking ends it", async () => {
+    const { typed } = await makeApp();
+    expectOk(await typed.users.post({ email: "rita@example.com", password: "password-123" }), 201);
+    const first = expectOk(
+      await typed.token.post({ username: "rita@example.com", password: "password-123" }),
     );
+    const second = expectOk(
+      await typed.token.post({ grant_type: "refresh_token", refresh_token: first.refresh_token }),
+    );
+    expect(second.refresh_token).not.toBe(first.refresh_token);
+    expectOk(await typed.users.me.get(withToken(second.access_token)));
+    expectOk(await typed.token.revoke.post({ token: second.refresh_token }));
+    const after = await typed.token.post({
+      grant_type: "refresh_token",
+      refresh_token: second.refresh_token,
+    });
+    expect(after.error?.status).toBe(401);
   });
 
   test("unknown email and wrong password get the same 401", async () => {
@@ -40,10 +62,10 @@ describe("POST /token", () => {
   });
 
   test("the password is compared exactly: no trimming", async () => {
-    const { api } = await makeApp();
+    const { api, typed } = await makeApp();
     await api.register("carol@example.com", " password-123 ");
     expect((await api.login("carol@example.com", "password-123")).status).toBe(401);
-    expect((await api.login("carol@example.com", " password-123 ")).status).toBe(200);
+    expectOk(await typed.token.post({ username: "carol@example.com", password: " password-123 " }));
   });
 
   test("422 for a missing field, 415 for JSON", async () => {
@@ -159,13 +181,11 @@ describe("the 401 table on GET /users/me", () => {
   });
 
   test("the scheme is case-insensitive", async () => {
-    const { api } = await makeApp();
+    const { api, typed } = await makeApp();
     const { token } = await api.register("case@example.com");
     for (const scheme of ["bearer", "BEARER", "Bearer"]) {
-      const sent = await api.send("GET", "/users/me", {
-        headers: { authorization: `${scheme} ${token}` },
-      });
-      expect(sent.status).toBe(200);
+      const me = await typed.users.me.get({ headers: { authorization: `${scheme} ${token}` } });
+      expect(expectOk(me).email).toBe("case@example.com");
     }
   });
 

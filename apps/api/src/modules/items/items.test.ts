@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { expectJson, expectProblem } from "../../../test/problem-assertions.ts";
 import { makeApp } from "../../../test/support.ts";
+import { expectOk, withToken } from "../../../test/typed-client.ts";
 
 const ITEMS = "/users/me/items";
 
@@ -26,53 +27,53 @@ describe("GET /users/me/items", () => {
 
 describe("POST /users/me/items", () => {
   test("201 with the item, which then appears in the list", async () => {
-    const { api } = await makeApp();
+    const { api, typed } = await makeApp();
     const { token, id } = await api.register("alice@example.com");
+    const items = typed.users.me.items;
     const before = Date.now();
-    const sent = await api.send("POST", ITEMS, { token, json: { title: "Buy milk" } });
-    expectJson(sent, 201);
-    expect(sent.body).toEqual({
+    const first = expectOk(await items.post({ title: "Buy milk" }, withToken(token)), 201);
+    expect(first).toEqual({
       id: expect.any(Number),
       title: "Buy milk",
       owner_id: id,
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });
-    const created = Date.parse(sent.body.created_at);
+    const created = Date.parse(first.created_at);
     expect(created).toBeGreaterThanOrEqual(before - 1000);
     expect(created).toBeLessThanOrEqual(Date.now() + 1000);
 
-    const second = await api.send("POST", ITEMS, { token, json: { title: "Walk the dog" } });
-    expect(second.body.id).toBeGreaterThan(sent.body.id);
-    const list = await api.get(ITEMS, token);
-    expect(list.body).toEqual({ items: [sent.body, second.body], owner: "alice@example.com" });
+    const second = expectOk(await items.post({ title: "Walk the dog" }, withToken(token)), 201);
+    expect(second.id).toBeGreaterThan(first.id);
+    const list = expectOk(await items.get(withToken(token)));
+    expect(list).toEqual({ items: [first, second], owner: "alice@example.com" });
   });
 
   test("titles of exactly 1 and 200 characters are accepted, and kept as sent", async () => {
-    const { api } = await makeApp();
+    const { api, typed } = await makeApp();
     const { token } = await api.register("alice@example.com");
     for (const title of ["x", "t".repeat(200), "  spaced  ", "<b>é 😀</b>"]) {
-      const sent = await api.send("POST", ITEMS, { token, json: { title } });
-      expectJson(sent, 201);
-      expect(sent.body.title).toBe(title);
+      const item = expectOk(await typed.users.me.items.post({ title }, withToken(token)), 201);
+      expect(item.title).toBe(title);
     }
   });
 
   test("items are per user: another user sees only their own", async () => {
-    const { api } = await makeApp();
+    const { api, typed } = await makeApp();
+    const items = typed.users.me.items;
     const alice = await api.register("alice@example.com");
     const bob = await api.register("bob@example.com");
-    await api.send("POST", ITEMS, { token: alice.token, json: { title: "Alice's" } });
-    const bobs = await api.send("POST", ITEMS, { token: bob.token, json: { title: "Bob's" } });
-    expect(bobs.body.owner_id).toBe(bob.id);
+    await items.post({ title: "Alice's" }, withToken(alice.token));
+    const bobs = expectOk(await items.post({ title: "Bob's" }, withToken(bob.token)), 201);
+    expect(bobs.owner_id).toBe(bob.id);
 
-    const aliceList = await api.get(ITEMS, alice.token);
-    expect(aliceList.body.owner).toBe("alice@example.com");
-    expect(aliceList.body.items.map((i: { title: string }) => i.title)).toEqual(["Alice's"]);
-    const bobList = await api.get(ITEMS, bob.token);
-    expect(bobList.body).toEqual({ items: [bobs.body], owner: "bob@example.com" });
+    const aliceList = expectOk(await items.get(withToken(alice.token)));
+    expect(aliceList.owner).toBe("alice@example.com");
+    expect(aliceList.items.map((i) => i.title)).toEqual(["Alice's"]);
+    const bobList = expectOk(await items.get(withToken(bob.token)));
+    expect(bobList).toEqual({ items: [bobs], owner: "bob@example.com" });
 
     const carol = await api.register("carol@example.com");
-    expect((await api.get(ITEMS, carol.token)).body).toEqual({
+    expect(expectOk(await items.get(withToken(carol.token)))).toEqual({
       items: [],
       owner: "carol@example.com",
     });

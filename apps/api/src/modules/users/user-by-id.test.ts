@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { expectJson, expectProblem, withoutRequestId } from "../../../test/problem-assertions.ts";
 import { ADMIN, makeApp } from "../../../test/support.ts";
+import { expectOk, withToken } from "../../../test/typed-client.ts";
 
 const ID_ERROR = [{ path: "/id", message: "must be a positive integer" }];
 const BAD_IDS = ["abc", "0", "-1", "1.5", "99999999999999999999", "01", "1e3", "%20"];
@@ -14,10 +15,9 @@ async function twoUsers() {
 
 describe("GET /users/{id}", () => {
   test("200 for yourself", async () => {
-    const { api, alice } = await twoUsers();
-    const sent = await api.get(`/users/${alice.id}`, alice.token);
-    expectJson(sent, 200);
-    expect(sent.body).toEqual({
+    const { typed, alice } = await twoUsers();
+    const user = expectOk(await typed.users({ id: alice.id }).get(withToken(alice.token)));
+    expect(user).toEqual({
       id: alice.id,
       email: "alice@example.com",
       role: "user",
@@ -26,14 +26,13 @@ describe("GET /users/{id}", () => {
   });
 
   test("200 for an admin reading anyone", async () => {
-    const { api, alice, bob, adminToken } = await twoUsers();
+    const { typed, alice, bob, adminToken } = await twoUsers();
     for (const [user, name] of [
       [alice, "Alice"],
       [bob, null],
     ] as const) {
-      const sent = await api.get(`/users/${user.id}`, adminToken);
-      expectJson(sent, 200);
-      expect(sent.body).toEqual({ id: user.id, email: user.email, role: "user", name });
+      const read = expectOk(await typed.users({ id: user.id }).get(withToken(adminToken)));
+      expect(read).toEqual({ id: user.id, email: user.email, role: "user", name });
     }
   });
 
@@ -101,20 +100,17 @@ describe("GET /users/{id}", () => {
 
 describe("DELETE /users/{id}", () => {
   test("204 with an empty body for yourself", async () => {
-    const { api, alice, adminToken } = await twoUsers();
-    const sent = await api.send("DELETE", `/users/${alice.id}`, { token: alice.token });
-    expect(sent.status).toBe(204);
-    expect(sent.text).toBe("");
-    expect(sent.headers.get("content-type")).toBeNull();
-    expect(sent.headers.get("x-request-id")).toBeTruthy();
+    const { api, typed, alice, adminToken } = await twoUsers();
+    const answer = await typed.users({ id: alice.id }).delete(undefined, withToken(alice.token));
+    expect(expectOk(answer, 204)).toBeFalsy();
+    expect(answer.response.headers.get("content-type")).toBeNull();
+    expect(answer.response.headers.get("x-request-id")).toBeTruthy();
     expectProblem(await api.get(`/users/${alice.id}`, adminToken), 404, "User not found");
   });
 
   test("204 for an admin deleting anyone", async () => {
-    const { api, alice, bob, adminToken } = await twoUsers();
-    const sent = await api.send("DELETE", `/users/${bob.id}`, { token: adminToken });
-    expect(sent.status).toBe(204);
-    expect(sent.text).toBe("");
+    const { api, typed, alice, bob, adminToken } = await twoUsers();
+    expectOk(await typed.users({ id: bob.id }).delete(undefined, withToken(adminToken)), 204);
     expectProblem(await api.get(`/users/${bob.id}`, adminToken), 404, "User not found");
     expectJson(await api.get(`/users/${alice.id}`, adminToken), 200);
   });
