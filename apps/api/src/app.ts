@@ -7,7 +7,7 @@ import {
   type RateLimitStore,
   RedisStore,
 } from "@statuslab/rate-limiter";
-import { Elysia, StatusMap } from "elysia";
+import { type AnyElysia, Elysia, StatusMap } from "elysia";
 import type { Config } from "./config.ts";
 import type { Deps } from "./deps.ts";
 import { createAllowedMethods } from "./http/allowed-methods.ts";
@@ -167,7 +167,7 @@ export async function createApp(options: AppOptions) {
       return responseValue as Response;
     })
     .use(cors.plugin)
-    .use(docsModule())
+    .use(docsModule((): AnyElysia["routes"] => app.routes))
     .use(healthModule(deps))
     .use(authModule(deps))
     .use(limitedModule(deps))

@@ -8,21 +8,21 @@ import {
 import { Elysia } from "elysia";
 import type { Deps } from "../../deps.ts";
 import { parseJsonBody } from "../../http/body.ts";
-import { BEARER_SECURITY, problems } from "../../http/openapi-helpers.ts";
-import { authGuard } from "../auth/guard.ts";
+import { problems } from "../../http/openapi-helpers.ts";
+import { authPlugin } from "../auth/plugin.ts";
 import { listUsers, setRole } from "../users/service.ts";
 
 export const adminModule = (deps: Deps) =>
-  new Elysia({ prefix: "/admin/users" })
-    .use(authGuard(deps))
+  new Elysia({ name: "admin", prefix: "/admin/users" })
+    .use(authPlugin(deps))
     .get("/", ({ query }) => listUsers(deps, query), {
-      admin: true,
+      role: "admin",
       query: Pagination,
       response: { 200: UsersPublic, ...problems(401, 403, 422, 503) },
-      detail: { tags: ["admin"], summary: "List users", security: BEARER_SECURITY },
+      detail: { tags: ["admin"], summary: "List users" },
     })
     .patch("/:id", ({ params, body }) => setRole(deps, params.id, body.role), {
-      admin: true,
+      role: "admin",
       params: UserIdParams,
       parse: parseJsonBody,
       body: RoleUpdate,
@@ -32,6 +32,5 @@ export const adminModule = (deps: Deps) =>
         summary: "Change a user's role",
         description:
           "Takes effect on that user's next request: roles are read from the database every time.",
-        security: BEARER_SECURITY,
       },
     });

@@ -8,7 +8,7 @@ import { NO_STORE } from "../../http/problems.ts";
 import { grant, revoke } from "./service.ts";
 
 export const authModule = (deps: Deps) =>
-  new Elysia()
+  new Elysia({ name: "token" })
     .post(
       "/token",
       async ({ body, set, request, server }) => {

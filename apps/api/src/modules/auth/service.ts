@@ -21,8 +21,8 @@ const SUBJECT = /^[1-9][0-9]{0,14}$/;
  * exists and what role they have now (never a role frozen in the token).
  */
 export async function authenticate(
-  deps: Deps,
-  authorization: string | undefined,
+  deps: Pick<Deps, "jwt" | "repo">,
+  authorization: string | null | undefined,
 ): Promise<UserRow> {
   const token = extractBearerToken(authorization);
   // A refresh token proves nothing on its own: it is only good for POST /token.
@@ -36,12 +36,16 @@ export async function authenticate(
   return user;
 }
 
-export async function issueAccessToken(deps: Deps, user: UserRow) {
+export async function issueAccessToken(deps: Pick<Deps, "jwt" | "config">, user: UserRow) {
   return { token: await deps.jwt.sign(String(user.id)), expiresIn: deps.config.accessTokenTtl };
 }
 
 /** An access token plus a refresh token starting (or continuing) a family. */
-async function tokenPair(deps: Deps, user: UserRow, refreshToken: string): Promise<TokenResponse> {
+async function tokenPair(
+  deps: Pick<Deps, "jwt" | "config">,
+  user: UserRow,
+  refreshToken: string,
+): Promise<TokenResponse> {
   const { token, expiresIn } = await issueAccessToken(deps, user);
   return {
     access_token: token,
@@ -56,8 +60,10 @@ async function tokenPair(deps: Deps, user: UserRow, refreshToken: string): Promi
  * against a dummy hash, so the answer and its timing do not reveal who has an account.
  * Each login starts a new refresh-token family with an absolute end REFRESH_TOKEN_TTL away.
  */
+type LoginDeps = Pick<Deps, "config" | "hasher" | "jwt" | "loginThrottle" | "repo">;
+
 export async function login(
-  deps: Deps,
+  deps: LoginDeps,
   email: string,
   password: string,
   address: string,
@@ -96,7 +102,10 @@ export async function login(
 }
 
 /** The refresh grant: spends the token, returns a new pair in the same family. */
-export async function refresh(deps: Deps, refreshToken: string): Promise<TokenResponse> {
+export async function refresh(
+  deps: Pick<Deps, "config" | "jwt" | "log" | "repo">,
+  refreshToken: string,
+): Promise<TokenResponse> {
   const next = createRefreshToken();
   const result = await deps.repo.rotateRefreshToken(
     hashRefreshToken(refreshToken),
@@ -115,7 +124,7 @@ export async function refresh(deps: Deps, refreshToken: string): Promise<TokenRe
 
 /** POST /token: which fields are required depends on the grant. */
 export async function grant(
-  deps: Deps,
+  deps: LoginDeps & Pick<Deps, "log">,
   form: TokenRequest,
   address: string,
 ): Promise<TokenResponse> {
@@ -130,7 +139,7 @@ export async function grant(
 }
 
 /** RFC 7009: revoke the token's family if it is one of ours; say nothing either way. */
-export async function revoke(deps: Deps, token: string): Promise<void> {
+export async function revoke(deps: Pick<Deps, "repo">, token: string): Promise<void> {
   if (looksLikeRefreshToken(token))
     await deps.repo.revokeRefreshFamily(hashRefreshToken(token), Date.now());
 }

@@ -176,7 +176,7 @@ describe("GET /openapi.json", () => {
     });
   });
 
-  test("protected routes carry a security requirement; public ones do not", async () => {
+  test("protected routes carry a security requirement; public ones an empty one", async () => {
     const doc = await openapiDocument();
     for (const [path, method] of PROTECTED) {
       const security = doc.paths[path][method].security;
@@ -191,7 +191,7 @@ describe("GET /openapi.json", () => {
       ["/token", "post"],
       ["/users/limited", "get"],
     ] as const) {
-      expect(doc.paths[path][method].security).toBeUndefined();
+      expect([path, method, doc.paths[path][method].security]).toEqual([path, method, []]);
     }
     for (const [path, method] of [
       ["/admin/users", "get"],
@@ -255,6 +255,30 @@ describe("GET /openapi.json", () => {
     expect(doc.paths["/users/me"].get.responses["401"].headers["WWW-Authenticate"]).toBeDefined();
     expect(doc.paths["/users/limited"].get.responses["429"].headers["Retry-After"]).toBeDefined();
     expect(doc.paths["/users/"].post.responses["429"].headers["Retry-After"]).toBeDefined();
+  });
+
+  test("responses document the headers the lessons teach", async () => {
+    const doc = await openapiDocument();
+    const headers = (path: string, method: string, status: string) =>
+      Object.keys(doc.paths[path][method].responses[status].headers ?? {});
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Doc>))
+      for (const [method, operation] of Object.entries(item as Record<string, Doc>))
+        for (const status of Object.keys(operation.responses))
+          expect([path, method, status, headers(path, method, status)]).toEqual([
+            path,
+            method,
+            status,
+            expect.arrayContaining(["X-Request-Id"]),
+          ]);
+    expect(headers("/users/", "post", "201")).toEqual(
+      expect.arrayContaining(["Location", "RateLimit", "RateLimit-Policy"]),
+    );
+    expect(headers("/users/limited", "get", "200")).toEqual(
+      expect.arrayContaining(["RateLimit", "RateLimit-Policy"]),
+    );
+    expect(headers("/health", "get", "503")).toContain("Retry-After");
+    expect(headers("/token", "post", "415")).toContain("Accept-Post");
+    expect(headers("/users/{id}", "delete", "401")).toContain("WWW-Authenticate");
   });
 
   test("request bodies say which media type each route takes, with the schema", async () => {

@@ -6,7 +6,7 @@ import { requestId } from "../../http/request-context.ts";
 import { checkReadiness } from "./service.ts";
 
 export const healthModule = (deps: Deps) =>
-  new Elysia()
+  new Elysia({ name: "health" })
     .get("/", () => ({ status: "ok" as const }), {
       response: { 200: RootStatus },
       detail: { tags: ["health"], summary: "Is the process up" },

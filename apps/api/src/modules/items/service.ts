@@ -10,13 +10,17 @@ const toItemPublic = (item: ItemRow): ItemPublic => ({
   created_at: new Date(item.createdAt).toISOString(),
 });
 
-export async function listItems(deps: Deps, owner: UserRow): Promise<ItemsPublic> {
+export async function listItems(deps: Pick<Deps, "repo">, owner: UserRow): Promise<ItemsPublic> {
   const items = await deps.repo.listItems(owner.id);
   return { items: items.map(toItemPublic), owner: owner.email };
 }
 
 /** The owner may be deleted between authentication and insert: then they are nobody (401). */
-export async function createItem(deps: Deps, owner: UserRow, title: string): Promise<ItemPublic> {
+export async function createItem(
+  deps: Pick<Deps, "repo">,
+  owner: UserRow,
+  title: string,
+): Promise<ItemPublic> {
   try {
     return toItemPublic(await deps.repo.insertItem(owner.id, title));
   } catch (error) {

@@ -6,7 +6,7 @@ import { problems } from "../../http/openapi-helpers.ts";
 import { RateLimitedError, RateLimiterUnavailableError } from "../../http/problems.ts";
 
 export const limitedModule = (deps: Deps) =>
-  new Elysia().get(
+  new Elysia({ name: "limited" }).get(
     "/users/limited",
     async ({ query, set }) => {
       const checked = await deps.limiter.check(query.client_id);

@@ -3,14 +3,14 @@ import { UserCreate, UserIdParams, UserPublic, UserRegistered } from "@statuslab
 import { Elysia, status } from "elysia";
 import type { Deps } from "../../deps.ts";
 import { parseJsonBody } from "../../http/body.ts";
-import { BEARER_SECURITY, problems } from "../../http/openapi-helpers.ts";
-import { authGuard } from "../auth/guard.ts";
+import { problems } from "../../http/openapi-helpers.ts";
+import { authPlugin } from "../auth/plugin.ts";
 import { deleteUser, getUser, registerUser, toUserPublic } from "./service.ts";
 import { refundIfBusy, spendSignUp } from "./signup-limit.ts";
 
 export const usersModule = (deps: Deps) =>
-  new Elysia({ prefix: "/users" })
-    .use(authGuard(deps))
+  new Elysia({ name: "users", prefix: "/users" })
+    .use(authPlugin(deps))
     .post(
       "/",
       async ({ body, set, request, server }) => {
@@ -35,7 +35,7 @@ export const usersModule = (deps: Deps) =>
     .get("/me", ({ user }) => toUserPublic(user), {
       auth: true,
       response: { 200: UserPublic, ...problems(401, 503) },
-      detail: { tags: ["users"], summary: "Who am I", security: BEARER_SECURITY },
+      detail: { tags: ["users"], summary: "Who am I" },
     })
     .get("/:id", ({ user, params }) => getUser(deps, user, params.id), {
       auth: true,
@@ -46,7 +46,6 @@ export const usersModule = (deps: Deps) =>
         summary: "Read a user",
         description:
           "Yourself, or anyone if you are an admin. Anyone else's id answers 404, whether or not it exists.",
-        security: BEARER_SECURITY,
       },
     })
     .delete(
@@ -67,7 +66,6 @@ export const usersModule = (deps: Deps) =>
           summary: "Delete a user",
           description:
             "Yourself, or anyone if you are an admin. The deleted user's tokens stop working at once.",
-          security: BEARER_SECURITY,
         },
       },
     );

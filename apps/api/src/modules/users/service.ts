@@ -24,7 +24,10 @@ export const toUserPublic = (user: UserRow): UserPublic => ({
  * new). Then hash, then insert: the unique index on the normalised email still decides a race
  * between two sign-ups of one address, so exactly one of them wins and the rest get 409.
  */
-export async function registerUser(deps: Deps, input: UserCreate): Promise<UserRegistered> {
+export async function registerUser(
+  deps: Pick<Deps, "config" | "hasher" | "jwt" | "repo">,
+  input: UserCreate,
+): Promise<UserRegistered> {
   if (await deps.repo.findUserByEmail(input.email)) throw new EmailTakenError();
   const passwordHash = await deps.hasher.hash(input.password);
   let user: UserRow;
@@ -43,7 +46,11 @@ export async function registerUser(deps: Deps, input: UserCreate): Promise<UserR
 }
 
 /** A non-admin asking about someone else learns nothing, not even that the id exists. */
-export async function getUser(deps: Deps, actor: UserRow, id: number): Promise<UserPublic> {
+export async function getUser(
+  deps: Pick<Deps, "repo">,
+  actor: UserRow,
+  id: number,
+): Promise<UserPublic> {
   if (actor.role !== "admin" && actor.id !== id) throw new UserNotFoundError();
   const user = actor.id === id ? actor : await deps.repo.findUserById(id);
   if (!user) throw new UserNotFoundError();
@@ -51,12 +58,16 @@ export async function getUser(deps: Deps, actor: UserRow, id: number): Promise<U
 }
 
 /** Deleting someone else is refused before any lookup, so 403 reveals no existence either. */
-export async function deleteUser(deps: Deps, actor: UserRow, id: number): Promise<void> {
+export async function deleteUser(
+  deps: Pick<Deps, "repo">,
+  actor: UserRow,
+  id: number,
+): Promise<void> {
   if (actor.role !== "admin" && actor.id !== id) throw new ForbiddenError();
   if (!(await deps.repo.deleteUser(id))) throw new UserNotFoundError();
 }
 
-export async function listUsers(deps: Deps, page: Pagination): Promise<UsersPublic> {
+export async function listUsers(deps: Pick<Deps, "repo">, page: Pagination): Promise<UsersPublic> {
   const { rows, count } = await deps.repo.listUsers({
     limit: page.limit ?? 20,
     offset: page.offset ?? 0,
@@ -68,7 +79,11 @@ export async function listUsers(deps: Deps, page: Pagination): Promise<UsersPubl
  * Takes effect on the user's next request (roles are read each time); their refresh-token
  * families end too, so a session opened under the old role cannot be renewed.
  */
-export async function setRole(deps: Deps, id: number, role: Role): Promise<UserPublic> {
+export async function setRole(
+  deps: Pick<Deps, "repo">,
+  id: number,
+  role: Role,
+): Promise<UserPublic> {
   const user = await deps.repo.updateUserRole(id, role);
   if (!user) throw new UserNotFoundError();
   await deps.repo.revokeUserRefreshTokens(id, Date.now());
@@ -85,7 +100,11 @@ export async function setRole(deps: Deps, id: number, role: Role): Promise<UserP
  * are never reused and so every token issued to the old account stops working at once.
  * Promoting it in place would hand admin rights to tokens its holder already has.
  */
-export async function ensureAdmin(deps: Deps, email: string, password: string): Promise<void> {
+export async function ensureAdmin(
+  deps: Pick<Deps, "hasher" | "repo">,
+  email: string,
+  password: string,
+): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const existing = await deps.repo.findUserByEmail(email);
     if (existing && (await deps.hasher.verify(password, existing.passwordHash))) {

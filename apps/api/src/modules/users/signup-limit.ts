@@ -39,7 +39,10 @@ export function createSignupLimiter(
  * attempt that passed validation counts, a 409 included: that also slows probing for
  * registered emails.
  */
-export async function spendSignUp(deps: Deps, address: string): Promise<Record<string, string>> {
+export async function spendSignUp(
+  deps: Pick<Deps, "signupLimiter">,
+  address: string,
+): Promise<Record<string, string>> {
   const checked = await deps.signupLimiter.check(address);
   if (checked.outcome !== "decided") return {};
   const headers = rateLimitHeaders(deps.signupLimiter.policy, checked.decision);
@@ -51,7 +54,11 @@ export async function spendSignUp(deps: Deps, address: string): Promise<Record<s
  * A sign-up the hashing queue refused (503 + Retry-After) gives its unit back: the client was
  * told to come back, and coming back must not cost it a second one.
  */
-export async function refundIfBusy<T>(deps: Deps, address: string, signUp: Promise<T>): Promise<T> {
+export async function refundIfBusy<T>(
+  deps: Pick<Deps, "signupLimiter">,
+  address: string,
+  signUp: Promise<T>,
+): Promise<T> {
   try {
     return await signUp;
   } catch (error) {
