@@ -2,7 +2,12 @@ import { dirname, join } from "node:path";
 import { toOpenAPISchema } from "@elysiajs/openapi";
 import { type AnyElysia, Elysia } from "elysia";
 import { parseFormBody, parseJsonBody } from "../../http/body.ts";
-import { HttpProblem, PROBLEM_CONTENT_TYPE, reasonPhrase } from "../../http/problems.ts";
+import {
+  exampleDetail,
+  HttpProblem,
+  PROBLEM_CONTENT_TYPE,
+  reasonPhrase,
+} from "../../http/problems.ts";
 
 const SWAGGER_DIR = dirname(require.resolve("swagger-ui-dist/package.json"));
 
@@ -108,21 +113,6 @@ const RESPONSE_HEADERS: Record<string, Json> = {
   },
 };
 
-const EXAMPLE_DETAIL: Record<number, string> = {
-  400: "Malformed JSON body",
-  401: "Not authenticated",
-  403: "Not enough permissions",
-  404: "User not found",
-  405: "Method Not Allowed",
-  408: "Request body not received within 10 s",
-  409: "Email already registered",
-  413: "Request body is larger than 65536 bytes",
-  415: "Send the body as application/json",
-  422: "Invalid request body",
-  429: "Rate limit exceeded",
-  503: "Database unavailable",
-};
-
 /** Error responses are problem+json; bodiless ones (204) have no `content` at all. */
 function fixResponses(responses: Json) {
   for (const [status, response] of Object.entries(responses)) {
@@ -143,7 +133,7 @@ function fixResponses(responses: Json) {
             type: "about:blank",
             title: reasonPhrase(code),
             status: code,
-            detail: EXAMPLE_DETAIL[code] ?? reasonPhrase(code),
+            detail: exampleDetail(code),
           },
         },
       };
