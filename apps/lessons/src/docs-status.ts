@@ -54,6 +54,7 @@ export function statusIndex(docs: StatusCodeDoc[], lessons: Lesson[]): string {
     .map((d) => [
       `[${d.code}](${d.code}.md)`,
       d.phrase,
+      d.when,
       `[${d.rfc.name} §${d.rfc.section}](${d.rfc.url})`,
       String(whereShown(d.code, lessons).length),
     ]);
@@ -65,6 +66,6 @@ Every status code this API answers with, one page each: what it means, where thi
 what a client should do about it, and where it is defined. The lesson runner shows the same
 text after each answer; the [lessons](../lessons/README.md) show each code happening.
 
-${table(["code", "phrase", "defined in", "lesson steps"], rows)}
+${table(["code", "phrase", "when this API sends it", "defined in", "lesson steps"], rows)}
 `;
 }

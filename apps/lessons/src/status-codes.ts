@@ -145,13 +145,14 @@ const PROSE: Record<StatusCode, LearnerProse> = {
 };
 
 export const statusCodes: StatusCodeDoc[] = STATUS_CODES_DOCUMENTED.map((code) => {
-  const { phrase, rfc, headers } = STATUS_CATALOG[code];
+  const { phrase, rfc, headers, when } = STATUS_CATALOG[code];
   return {
     code,
     phrase,
     ...PROSE[code],
     rfc: { name: rfc.document, section: rfc.section, url: rfc.url },
     mdn: mdn(code),
+    when,
     headers,
   };
 });
