@@ -2,14 +2,13 @@
  * `bun run bench:instructions`: what each server costs per request in CPU instructions, counted
  * by valgrind's callgrind on the server's main thread. Unlike requests per second, the counts do
  * not depend on what else the machine is doing, so they show a change of a few per cent that the
- * wall-clock rounds of `bun run bench` cannot. The references repeat within 1%; the API's rows
- * move more (up to ~10% between runs for `GET /users/me`), as garbage collections land in some
- * batches and not others, hence longer batches for the API, the median of several batches, and
- * their spread.
+ * wall-clock rounds of `bun run bench` cannot. The API's rows move more than the references',
+ * as garbage collections land in some batches and not others, hence longer batches for the API,
+ * the median of several batches, and their spread (how much: bench/README.md).
  *
- * What they leave out: the kernel's share of each request (socket work: ~45% of a request's time
- * on the VMs measured), and the other threads. So they compare the servers' own work, and a
- * ratio here is not the ratio `bun run bench` reports.
+ * What they leave out: the kernel's work for each request (its sockets) and the other threads.
+ * So they compare the servers' own work, and a ratio here is not the ratio `bun run bench`
+ * reports.
  *
  * Each server runs under valgrind, pinned to one core, with wrk on the other at ONE connection:
  * every request is then a turn of the event loop of its own, which makes the counts repeatable,
@@ -36,17 +35,12 @@ import { runWrk, wrkVersion } from "./lib/wrk.ts";
 const env = Bun.env;
 const BATCHES = Math.max(3, Number(env.BENCH_IR_BATCHES ?? 5));
 const SECONDS = Math.max(1, Number(env.BENCH_IR_SECONDS ?? 5));
-/**
- * The API allocates more per request, and a batch with one garbage collection more than another
- * counted up to 30% more per request at 5 s; at 15 s the batches of `GET /users/me` spread 7–9%.
- */
+/** The API allocates more per request: longer batches let its garbage collections even out. */
 const API_BATCH_FACTOR = 3;
 const WARMUP = Math.max(1, Number(env.BENCH_IR_WARMUP ?? 15));
 /**
- * Batches further apart than this (max − min over the median) mark a row unsteady. Steady runs
- * stay under 10% for the API and 2% for the references; on some days valgrind runs the API
- * several times slower (a few hundred requests per second instead of a few thousand) and its
- * batches then differ by 25–60%, which no comparison should rest on.
+ * Batches further apart than this (max − min over the median) mark a row unsteady: above what
+ * steady runs spread, below what a VM where valgrind crawls gives (bench/README.md).
  */
 const UNSTEADY = 0.15;
 const SERVER_CPU = Number(env.BENCH_SERVER_CPU ?? 0);

@@ -89,7 +89,7 @@ export async function round(bench: BenchContext, scenario: Scenario, n: number) 
 /**
  * Rounds interleaved: every scenario's round r runs between the others' rounds r. The first
  * scenario is the bare baseline; each other round is paired with the baseline round just before
- * it, so a VM that slows down for a minute (seen: −20% in one group of rounds) slows both.
+ * it, so a VM that slows down for a minute slows both.
  */
 export async function interleaved(bench: BenchContext, [baseline, ...others]: Scenario[]) {
   if (baseline?.id !== "bare") throw new Error("interleaved() starts with the bare baseline");

@@ -18,8 +18,8 @@ import { int } from "../lib/stats.ts";
 
 const USERS = 1_000;
 /**
- * Lookups per read transaction when batched. The API saw ~80 per event-loop turn at 100
- * connections; 12 is a conservative stand-in for lighter load.
+ * Lookups per read transaction when batched: far fewer than the API sees per turn under load,
+ * a conservative stand-in for lighter load (docs/decisions.md, "Performance").
  */
 const PER_TURN = 12;
 

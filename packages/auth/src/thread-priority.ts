@@ -9,11 +9,10 @@ const POOL_THREAD = /^Bun Pool\b/;
  * argon2id runs, leaving the event-loop thread as it is.
  *
  * Hashing never runs on the event loop, but on one core the kernel shares that core between
- * them, and at equal priority a request waits up to a time slice for a hash to be switched out:
- * measured on one core, a burst of 200 sign-ups took `GET /users/me` from p90 76 µs to p90
- * 2.2 ms. At nice +10 the event loop preempts hashing as soon as it has work (p90 ~0.2 ms),
- * while hashing still gets every cycle the event loop leaves idle and ~10% of a core the event
- * loop saturates (at +19 sign-ups starved: 10 took 39 s under full load, against 9 s at +10).
+ * them, and at equal priority a request waits up to a time slice for a hash to be switched out,
+ * so a burst of sign-ups slows every request. At nice +10 the event loop preempts hashing as
+ * soon as it has work, while hashing still gets every cycle the event loop leaves idle and ~10%
+ * of a core the event loop saturates; at +19 sign-ups starved (docs/decisions.md, "Performance").
  * The pool is shared by all of Bun's background work, so this is process-wide.
  *
  * Linux only (nice is a per-thread attribute there, and /proc names the threads); elsewhere, or

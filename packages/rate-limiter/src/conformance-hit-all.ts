@@ -1,6 +1,6 @@
 import { expect } from "bun:test";
-import type { FakeClock } from "./conformance.ts";
-import type { RateLimitDecision, RateLimitStore } from "./types.ts";
+import type { ConformanceKit } from "./conformance.ts";
+import type { RateLimitDecision } from "./types.ts";
 
 const MINUTE = 60_000;
 
@@ -18,31 +18,11 @@ function expectAlike(actual: RateLimitDecision[], expected: RateLimitDecision[])
   }
 }
 
-type Case = (title: string, fn: () => Promise<void>) => void;
-
 /**
  * The conformance cases of `hitAll` and `release`, declared inside `runStoreConformance` with
  * its helpers; `timed` cases need a store that honours the injected clock.
  */
-export function hitAllAndReleaseCases({
-  setup,
-  key,
-  hitN,
-  test,
-  timed,
-}: {
-  setup: () => Promise<{ store: RateLimitStore; clock: FakeClock }>;
-  key: (label: string) => string;
-  hitN: (
-    store: RateLimitStore,
-    key: string,
-    n: number,
-    limit: number,
-    windowMs: number,
-  ) => Promise<RateLimitDecision[]>;
-  test: Case;
-  timed: Case;
-}): void {
+export function hitAllAndReleaseCases({ setup, key, hitN, test, timed }: ConformanceKit): void {
   test("hitAll admits on every key at once, each as its hit would", async () => {
     const { store } = await setup();
     const [a, b, c, control] = [key("a"), key("b"), key("c"), key("control")];

@@ -166,8 +166,8 @@ export function peekLog(
 
 /**
  * `decide`'s arithmetic for a store that counted elsewhere (RedisStore's script returns these
- * inputs). Kept apart from `decide`, whose inlined copy is measurably faster on the in-memory
- * hot path; the RedisStore-vs-MemoryStore property test holds the two to identical output.
+ * inputs). Kept apart from `decide`, whose arithmetic the in-memory store inlines onto its own
+ * ring (memory/ring.ts); the RedisStore-vs-MemoryStore property test holds them to one output.
  *
  * @param count timestamps inside the window, including this request if it was admitted (for a
  *   peek, only those already recorded, so `remaining` is what is left without consuming one)

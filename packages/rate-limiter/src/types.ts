@@ -1,3 +1,11 @@
+/**
+ * The limiter's contract: a `RateLimitStore` decides, per key, whether one more request fits
+ * `limit` requests in the last `windowMs` (an exact sliding log: only admitted requests count),
+ * and answers with a `RateLimitDecision`. Every store passes the same conformance suite
+ * (`conformance.ts`); past where it builds one, the API sees a store only through this.
+ */
+
+/** One decision, with what the `RateLimit` and `Retry-After` headers need. */
 export interface RateLimitDecision {
   allowed: boolean;
   limit: number;
@@ -9,6 +17,7 @@ export interface RateLimitDecision {
   retryAfter: number;
 }
 
+/** Where the counts live: `MemoryStore` (one process) or `RedisStore` (shared by many). */
 export interface RateLimitStore {
   /** One atomic decision. Networked stores return a Promise, so callers always await. */
   hit(key: string, limit: number, windowMs: number): RateLimitDecision | Promise<RateLimitDecision>;
@@ -70,6 +79,7 @@ export interface StoreHit {
   windowMs: number;
 }
 
+/** A named limit, as the API configures it and the `RateLimit-Policy` header names it. */
 export interface RateLimitPolicy {
   name: string;
   limit: number;

@@ -34,8 +34,8 @@ export function createLogger(sink: LogSink = bufferedStdout()): Logger {
     info: (msg, fields) => write("info", msg, fields),
     warn: (msg, fields) => write("warn", msg, fields),
     error: (msg, fields) => write("error", msg, fields),
-    // Byte for byte what `info("request", fields)` writes, built in ~0.2 µs instead of ~0.6 µs
-    // (no spread object, no JSON escaping scan of plain strings, the timestamp once per ms).
+    // Byte for byte what `info("request", fields)` writes, without a spread object or an escaping
+    // scan of plain strings: this runs for every request (docs/decisions.md, "Performance").
     access: ({ method, path, status, duration_ms, request_id }) =>
       sink(
         `{"time":"${isoNow()}","level":"info","msg":"request","method":${quote(method)},"path":${quote(path)},"status":${number(status)},"duration_ms":${number(duration_ms)},"request_id":${quote(request_id)}}`,
@@ -68,9 +68,8 @@ const sinks = new Map<number, LogSink>();
 
 /**
  * A sink for a file descriptor (stdout by default) that writes lines in batches: one write per
- * turn of the event loop (or per 64 KiB) instead of one per line. With the access log going to
- * a file, that and the line builder above took `GET /` from 90k to 109k requests/s on one core
- * (docs/decisions.md, "Performance"). Lines keep their order; whatever is pending is written
+ * turn of the event loop (or per 64 KiB) instead of one per line, because a write per line was a
+ * large part of a request's cost (docs/decisions.md, "Performance"). Lines keep their order; whatever is pending is written
  * synchronously when the process exits, so `process.exit` right after a log call loses nothing.
  * One sink per descriptor, shared by every logger that writes there.
  */

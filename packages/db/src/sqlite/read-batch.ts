@@ -6,10 +6,10 @@ import { withRetry } from "./retry.ts";
  * at the end of that turn.
  *
  * Why: on a WAL database every transaction (each standalone SELECT is one) takes and releases a
- * shared-memory read lock and checks the file size: three system calls, ~2 µs, more than the
- * lookup itself. Under load an API process answers many requests per turn; their user lookups
- * then share one transaction (measured: ~80 lookups per turn at 100 connections), which takes
- * the per-lookup cost from ~2.7 µs to under ~0.8 µs (the figure at 12 per turn).
+ * shared-memory read lock and checks the file size: three system calls, more than the lookup
+ * itself. Under load an API process answers many requests per turn; their user lookups then
+ * share one transaction, which pays for those calls once per turn instead of once per lookup
+ * (docs/decisions.md, "Performance").
  *
  * Consistency is unchanged in practice: every read still happens after its request arrived and
  * before its answer is made, all against one snapshot taken at the end of the turn, so a user

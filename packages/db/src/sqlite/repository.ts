@@ -90,9 +90,8 @@ export function createRepository(
 
   // Prepared once: otherwise drizzle rebuilds the SQL string on every call.
   // The lookup behind every authenticated request whose user is not held yet goes straight to
-  // bun:sqlite: drizzle's row mapping cost ~0.3 µs per lookup (1.0 against 0.7 µs, batched;
-  // docs/decisions.md, "Performance"). The column list is drizzle's own, aliased to the UserRow
-  // field names, so the row has exactly the same shape.
+  // bun:sqlite, without drizzle's row mapping (docs/decisions.md, "Performance"). The column
+  // list is drizzle's own, aliased to the UserRow field names, so the row has the same shape.
   const userById = sqlite.prepare<UserRow, [number]>(
     `SELECT ${Object.entries(getTableColumns(users))
       .map(([field, column]) => `"${column.name}" AS "${field}"`)

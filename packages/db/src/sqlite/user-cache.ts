@@ -12,7 +12,7 @@ export interface UserCacheOptions {
  *
  * Why: every authenticated request reads its caller's row, so that a deleted or demoted user is
  * refused at once. Reading it (a statement step, a new object, a promise settled at the end of
- * the turn) was ~17% of the instructions of `GET /users/me` (docs/decisions.md, "Performance").
+ * the turn) was a large part of `GET /users/me`'s own work (docs/decisions.md, "Performance").
  *
  * Freshness is checked once per turn of the event loop, by the first lookup of the turn:
  * `data_version` moves when any other connection (another API process, the sqlite3 shell)
