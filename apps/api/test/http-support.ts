@@ -1,4 +1,5 @@
 import { expect } from "bun:test";
+import { statusEntry } from "@statuslab/contracts";
 import type { Sent } from "./support.ts";
 
 export interface LogEntry {
@@ -34,12 +35,13 @@ export async function accessLine(logs: string[], requestId: string) {
   return lines[0] as LogEntry;
 }
 
-/** What every error response must be: problem+json, with status and request id agreeing. */
+/** What every error response must be: problem+json, with status, catalog title and request id agreeing. */
 export function expectProblem(sent: Sent, status: number) {
   expect(sent.status).toBe(status);
   expect(sent.headers.get("content-type")).toBe("application/problem+json");
-  expect(sent.body).toMatchObject({ type: "about:blank", status });
-  expect(typeof sent.body.title).toBe("string");
+  const problem = statusEntry(status)?.problem;
+  if (!problem) throw new Error(`${status} is not an error code of the status catalog`);
+  expect(sent.body).toMatchObject({ type: problem.type, title: problem.title, status });
   expect(typeof sent.body.detail).toBe("string");
   const id = sent.headers.get("x-request-id");
   expect(id).toBeTruthy();

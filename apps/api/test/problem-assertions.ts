@@ -1,36 +1,22 @@
 import { expect } from "bun:test";
+import { type ErrorStatusCode, STATUS_CATALOG } from "@statuslab/contracts";
 import type { Sent } from "./support.ts";
-
-/** The reason phrases RFC 9457 `about:blank` problems carry as `title`. */
-export const TITLES: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  409: "Conflict",
-  413: "Content Too Large",
-  415: "Unsupported Media Type",
-  422: "Unprocessable Content",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  503: "Service Unavailable",
-};
 
 /**
  * Asserts an RFC 9457 answer: status, the problem+json media type, an X-Request-Id header
- * equal to the body's `request_id`, and the `type`/`title`/`status`/`detail` fields.
+ * equal to the body's `request_id`, and the `type`/`title`/`status`/`detail` fields (`type` and
+ * `title` as the status catalog gives them).
  * `errors`, when given, must equal the body's field errors exactly.
  */
 export function expectProblem(
   sent: Sent,
-  status: number,
+  status: ErrorStatusCode,
   detail: string,
   errors?: { path: string; message: unknown }[],
 ) {
   expect({ status: sent.status, body: sent.body }).toMatchObject({
     status,
-    body: { type: "about:blank", title: TITLES[status], status, detail },
+    body: { ...catalogProblem(status), status, detail },
   });
   expect(sent.headers.get("content-type")).toBe("application/problem+json");
   const requestId = sent.headers.get("x-request-id");
@@ -51,4 +37,9 @@ export function expectJson(sent: Sent, status: number) {
 export function withoutRequestId(body: Record<string, unknown>) {
   const { request_id: _ignored, ...rest } = body;
   return rest;
+}
+
+function catalogProblem(status: ErrorStatusCode) {
+  const { type, title } = STATUS_CATALOG[status].problem;
+  return { type, title };
 }

@@ -7,7 +7,7 @@ import { createTestDatabase, dropSpareTestDatabases } from "@statuslab/db/testin
 import { requirePostgres } from "@statuslab/db/testing/require-postgres";
 import { type Report, runAuto, stepLine } from "./auto.ts";
 import { plain } from "./color.ts";
-import { CONTRACT_STATUS_CODES } from "./coverage.ts";
+import { REPLAYED_STATUS_CODES } from "./coverage.ts";
 import { REPO_ROOT } from "./generate-docs.ts";
 import { lessons } from "./lessons/index.ts";
 import type { StepResult } from "./run-state.ts";
@@ -173,7 +173,7 @@ describe("runAuto on fixture lessons", () => {
     });
     expect(exitCode).toBe(1);
     expect(report.coverage?.covered).toEqual([200]);
-    expect(report.coverage?.missing).toEqual(CONTRACT_STATUS_CODES.filter((c) => c !== 200));
+    expect(report.coverage?.missing).toEqual(REPLAYED_STATUS_CODES.filter((c) => c !== 200));
     expect(out).toContain(
       "Not shown by any passing step: 201 Created, 204 No Content, 400 Bad Request",
     );
@@ -232,7 +232,7 @@ test("the real lessons, in-process: every step as documented, every contract sta
   }
   expect(report.coverage?.missing).toEqual([]);
   expect(report.coverage?.undocumented).toEqual([]);
-  for (const code of CONTRACT_STATUS_CODES) expect(report.coverage?.covered).toContain(code);
+  for (const code of REPLAYED_STATUS_CODES) expect(report.coverage?.covered).toContain(code);
   expect(report.lessons.map((l) => l.id)).toEqual(lessons.map((l) => l.id));
   expect(report.ok).toBe(true);
   expect(exitCode).toBe(0);

@@ -14,11 +14,19 @@ function whereShown(code: number, lessons: Lesson[]): string[] {
   );
 }
 
+function headerSection(doc: StatusCodeDoc): string {
+  if (doc.headers.length === 0) return "";
+  const lines = doc.headers.map(
+    (h) => `- \`${h.name}\`${h.always ? "" : " (on some routes)"}: ${h.why}`,
+  );
+  return `## Headers it carries\n\n${lines.join("\n")}\n\n`;
+}
+
 export function statusPage(doc: StatusCodeDoc, lessons: Lesson[]): string {
   const shown = whereShown(doc.code, lessons);
   return `# ${doc.code} ${doc.phrase}
 
-<!-- Generated from apps/lessons/src/status-codes.ts by \`${GENERATED_BY}\`. Edit that file, not this one. -->
+<!-- Generated from packages/contracts/src/status-codes.ts (the status catalog) and apps/lessons/src/status-codes.ts by \`${GENERATED_BY}\`. Edit those files, not this one. -->
 
 Defined in [${doc.rfc.name} §${doc.rfc.section}](${doc.rfc.url}) · [MDN](${doc.mdn}) · [all status codes](README.md)
 
@@ -30,7 +38,7 @@ ${doc.meaning}
 
 ${doc.inThisApi}
 
-## What a client should do
+${headerSection(doc)}## What a client should do
 
 ${doc.clientShould}
 
@@ -46,17 +54,18 @@ export function statusIndex(docs: StatusCodeDoc[], lessons: Lesson[]): string {
     .map((d) => [
       `[${d.code}](${d.code}.md)`,
       d.phrase,
+      d.when,
       `[${d.rfc.name} §${d.rfc.section}](${d.rfc.url})`,
       String(whereShown(d.code, lessons).length),
     ]);
   return `# Status codes
 
-<!-- Generated from apps/lessons/src/status-codes.ts by \`${GENERATED_BY}\`. Edit that file, not this one. -->
+<!-- Generated from packages/contracts/src/status-codes.ts (the status catalog) and apps/lessons/src/status-codes.ts by \`${GENERATED_BY}\`. Edit those files, not this one. -->
 
 Every status code this API answers with, one page each: what it means, where this API uses it,
 what a client should do about it, and where it is defined. The lesson runner shows the same
 text after each answer; the [lessons](../lessons/README.md) show each code happening.
 
-${table(["code", "phrase", "defined in", "lesson steps"], rows)}
+${table(["code", "phrase", "when this API sends it", "defined in", "lesson steps"], rows)}
 `;
 }

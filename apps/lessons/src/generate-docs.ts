@@ -10,7 +10,6 @@ import { httpFile } from "./docs-http.ts";
 import { lessonPage, lessonsIndex } from "./docs-lessons.ts";
 import { statusIndex, statusPage } from "./docs-status.ts";
 import type { Lesson, StatusCodeDoc } from "./model.ts";
-import { usePhrases } from "./phrases.ts";
 
 export const REPO_ROOT = join(import.meta.dir, "..", "..", "..");
 
@@ -19,7 +18,6 @@ export function generateDocs(
   lessons: Lesson[],
   statusCodes: StatusCodeDoc[],
 ): Record<string, string> {
-  usePhrases(statusCodes);
   const files: Record<string, string> = {
     "docs/lessons/README.md": lessonsIndex(lessons),
     "docs/status-codes/README.md": statusIndex(statusCodes, lessons),

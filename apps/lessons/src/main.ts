@@ -10,7 +10,6 @@ import { colorEnabled, createStyle } from "./color.ts";
 import { type Input, lineInput, terminalInput } from "./input.ts";
 import { runInteractive } from "./interactive.ts";
 import { lessons } from "./lessons/index.ts";
-import { usePhrases } from "./phrases.ts";
 import { progressPath, resetProgress } from "./progress.ts";
 import { statusCodes } from "./status-codes.ts";
 import { remoteTarget, startInProcess, type Target } from "./target.ts";
@@ -45,7 +44,6 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_USAGE;
   }
 
-  usePhrases(statusCodes);
   const style = createStyle(colorEnabled(process.stdout));
   // Progress notes go to stderr so `--json` output stays pure JSON.
   const note = (text: string) => process.stderr.write(`${text}\n`);

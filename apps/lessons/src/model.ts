@@ -121,4 +121,8 @@ export interface StatusCodeDoc {
   /** The defining document, e.g. `{ name: "RFC 9110", section: "15.5.2", url }`. */
   rfc: { name: string; section: string; url: string };
   mdn: string;
+  /** When this API sends it, in one sentence (the status catalog's). */
+  when: string;
+  /** The headers the status catalog says this answer carries. */
+  headers: readonly { name: string; always: boolean; why: string }[];
 }

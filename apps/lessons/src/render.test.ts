@@ -131,6 +131,8 @@ describe("renderExplanation", () => {
       url: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.10",
     },
     mdn: "https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Status/409",
+    when: "A sign-up with a taken email.",
+    headers: [],
   };
   const step = {
     expect: { status: 409 },

@@ -14,35 +14,31 @@ import { RateLimitStoreUnavailableError } from "@statuslab/rate-limiter";
 import { pathOf } from "./host.ts";
 import { type Logger, loggablePath } from "./logger.ts";
 import {
+  CredentialsRejectedError,
+  DatabaseUnavailableProblem,
   HashingBusyProblem,
   HttpProblem,
+  InternalServerError,
+  InvalidTokenProblem,
+  MalformedBodyError,
+  MethodNotAllowedError,
+  NotAuthenticatedProblem,
   PROBLEM_CONTENT_TYPE,
   problemBody,
   RateLimiterUnavailableError,
+  RouteNotFoundError,
+  TokenExpiredProblem,
+  ValidationProblem,
 } from "./problems.ts";
 import { type RequestSet, requestId } from "./request-context.ts";
 
-const BEARER_INVALID = 'Bearer error="invalid_token"';
-
 /** The contract's table of 401s: one detail and one challenge per kind of failure. */
 function authProblem(error: unknown): HttpProblem | undefined {
-  if (error instanceof MissingCredentialsError)
-    return new HttpProblem(401, "Not authenticated", { "www-authenticate": "Bearer" });
-  if (error instanceof TokenExpiredError)
-    return new HttpProblem(401, "Token expired", {
-      "www-authenticate": `${BEARER_INVALID}, error_description="The access token expired"`,
-    });
-  if (error instanceof InvalidTokenError)
-    return new HttpProblem(401, "Invalid token", { "www-authenticate": BEARER_INVALID });
+  if (error instanceof MissingCredentialsError) return new NotAuthenticatedProblem();
+  if (error instanceof TokenExpiredError) return new TokenExpiredProblem();
+  if (error instanceof InvalidTokenError) return new InvalidTokenProblem();
   if (error instanceof TokenTypeError) return new CredentialsRejectedError();
   return undefined;
-}
-
-/** A genuine token whose subject no longer exists, or a token of the wrong kind. */
-export class CredentialsRejectedError extends HttpProblem {
-  constructor() {
-    super(401, "Could not validate credentials", { "www-authenticate": BEARER_INVALID });
-  }
 }
 
 interface ValueErrorLike {
@@ -139,9 +135,7 @@ export function createErrorMapper({ log, allowedMethods }: ErrorMapperOptions) {
         reason: error.reason,
         request_id: id,
       });
-      return new HttpProblem(503, "Database unavailable", {
-        "retry-after": String(error.retryAfterSeconds),
-      });
+      return new DatabaseUnavailableProblem(error.retryAfterSeconds);
     }
     if (error instanceof HashingBusyError) return new HashingBusyProblem(error.retryAfterSeconds);
     if (error instanceof RateLimitStoreUnavailableError) {
@@ -149,19 +143,16 @@ export function createErrorMapper({ log, allowedMethods }: ErrorMapperOptions) {
     }
     if (code === "VALIDATION") {
       const validation = error as { type?: string; validator?: unknown; value?: unknown };
-      return new HttpProblem(
-        422,
+      return new ValidationProblem(
         VALIDATION_DETAIL[validation.type ?? ""] ?? "Validation failed",
-        {},
         fieldErrors(validationErrors(validation), validation.value),
       );
     }
-    if (code === "PARSE") return new HttpProblem(400, "Malformed request body");
+    if (code === "PARSE") return new MalformedBodyError("request");
     if (code === "NOT_FOUND") {
       const allowed = allowedMethods(pathOf(request.url));
-      if (allowed.length > 0)
-        return new HttpProblem(405, "Method Not Allowed", { allow: allowed.join(", ") });
-      return new HttpProblem(404, "Not Found");
+      if (allowed.length > 0) return new MethodNotAllowedError(allowed);
+      return new RouteNotFoundError();
     }
     // Anything else is our bug: log it fully here, tell the client nothing of it.
     log.error("unhandled error", {
@@ -169,7 +160,7 @@ export function createErrorMapper({ log, allowedMethods }: ErrorMapperOptions) {
       error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
       stack: error instanceof Error ? error.stack : undefined,
     });
-    return new HttpProblem(500, "Internal Server Error");
+    return new InternalServerError();
   };
 
   const safely = (code: unknown, error: unknown, request: Request, id: string): HttpProblem => {
@@ -186,7 +177,7 @@ export function createErrorMapper({ log, allowedMethods }: ErrorMapperOptions) {
       } catch {
         // Nothing more can be done about a logger that throws.
       }
-      return new HttpProblem(500, "Internal Server Error");
+      return new InternalServerError();
     }
   };
 

@@ -1,7 +1,7 @@
-import { Problem } from "@statuslab/contracts";
+import { type ErrorStatusCode, Problem } from "@statuslab/contracts";
 
-/** Response schemas for the error statuses a route documents, all problem+json. */
-export function problems<const S extends readonly number[]>(...statuses: S) {
+/** Response schemas for the error statuses a route documents (catalog codes), all problem+json. */
+export function problems<const S extends readonly ErrorStatusCode[]>(...statuses: S) {
   return Object.fromEntries(statuses.map((status) => [status, Problem])) as {
     [K in S[number]]: typeof Problem;
   };

@@ -1,13 +1,19 @@
-import { STATUS_CODES } from "node:http";
-import type { FieldError, Problem } from "@statuslab/contracts";
+import {
+  type ErrorStatusCode,
+  type FieldError,
+  type Problem,
+  STATUS_CATALOG,
+  statusEntry,
+} from "@statuslab/contracts";
 
 /**
  * An error that already knows its HTTP answer. Services throw the named subclasses
- * below; the one error handler turns every one of them into problem+json.
+ * below (every named one lives in this file); the one error handler (errors.ts) turns
+ * every one of them into problem+json. `status` must be an error code of the catalog.
  */
 export class HttpProblem extends Error {
   constructor(
-    readonly status: number,
+    readonly status: ErrorStatusCode,
     readonly detail: string,
     readonly headers: Record<string, string> = {},
     readonly errors?: FieldError[],
@@ -141,28 +147,89 @@ export class RequestTimeoutError extends HttpProblem {
   }
 }
 
+const BEARER_INVALID = 'Bearer error="invalid_token"';
+
+/** No `Authorization` header, or not the Bearer scheme. */
+export class NotAuthenticatedProblem extends HttpProblem {
+  constructor() {
+    super(401, "Not authenticated", { "www-authenticate": "Bearer" });
+  }
+}
+
+/** A genuine access token past its `exp`. */
+export class TokenExpiredProblem extends HttpProblem {
+  constructor() {
+    super(401, "Token expired", {
+      "www-authenticate": `${BEARER_INVALID}, error_description="The access token expired"`,
+    });
+  }
+}
+
+/** Malformed, forged, another algorithm or no `exp`. */
+export class InvalidTokenProblem extends HttpProblem {
+  constructor() {
+    super(401, "Invalid token", { "www-authenticate": BEARER_INVALID });
+  }
+}
+
+/** A genuine token whose subject no longer exists, or a token of the wrong kind. */
+export class CredentialsRejectedError extends HttpProblem {
+  constructor() {
+    super(401, "Could not validate credentials", { "www-authenticate": BEARER_INVALID });
+  }
+}
+
+/** The database is locked, full, unreadable or unreachable: it recovers by itself. */
+export class DatabaseUnavailableProblem extends HttpProblem {
+  constructor(retryAfterSeconds: number) {
+    super(503, "Database unavailable", { "retry-after": String(retryAfterSeconds) });
+  }
+}
+
+/** Input that breaks its schema: where and what, never the value sent. */
+export class ValidationProblem extends HttpProblem {
+  constructor(detail: string, errors: FieldError[], headers: Record<string, string> = {}) {
+    super(422, detail, headers, errors);
+  }
+}
+
+/** A known path with a method none of its routes takes. */
+export class MethodNotAllowedError extends HttpProblem {
+  constructor(allowed: readonly string[]) {
+    super(405, "Method Not Allowed", { allow: allowed.join(", ") });
+  }
+}
+
+/** A path no route matches, or a file /docs/assets does not serve. */
+export class RouteNotFoundError extends HttpProblem {
+  constructor() {
+    super(404, "Not Found");
+  }
+}
+
+/** Our bug: the client learns nothing of it, the log learns everything. */
+export class InternalServerError extends HttpProblem {
+  constructor() {
+    super(500, "Internal Server Error");
+  }
+}
+
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
-/** RFC 9110 renamed two reason phrases that Node's table still has under their old names. */
-const RFC9110_PHRASES: Record<number, string> = {
-  413: "Content Too Large",
-  422: "Unprocessable Content",
-};
+/** The reason phrase the catalog gives a code; a code it lacks is never sent (a test holds it). */
+export const reasonPhrase = (status: number): string => statusEntry(status)?.phrase ?? "Error";
 
-export const reasonPhrase = (status: number): string =>
-  RFC9110_PHRASES[status] ?? STATUS_CODES[status] ?? "Error";
+/** The OpenAPI example detail of an error code, from the catalog. */
+export const exampleDetail = (status: number): string =>
+  statusEntry(status)?.problem?.detail ?? reasonPhrase(status);
 
 export function problemBody(
-  status: number,
+  status: ErrorStatusCode,
   detail: string,
   extra: { instance?: string; requestId?: string; errors?: FieldError[] } = {},
 ): Problem {
-  const body: Problem = {
-    type: "about:blank",
-    title: reasonPhrase(status),
-    status,
-    detail,
-  };
+  const { type, title } = STATUS_CATALOG[status].problem;
+  const body: Problem = { type, title, status, detail };
   if (extra.instance) body.instance = extra.instance;
   if (extra.requestId) body.request_id = extra.requestId;
   if (extra.errors) body.errors = extra.errors;

@@ -7,8 +7,8 @@ import {
 import type { TokenRequest, TokenResponse } from "@statuslab/contracts";
 import { ForeignKeyViolationError, type UserRow } from "@statuslab/db";
 import type { Deps } from "../../deps.ts";
-import { CredentialsRejectedError } from "../../http/errors.ts";
 import {
+  CredentialsRejectedError,
   IncorrectCredentialsError,
   MissingFieldsError,
   RefreshTokenRejectedError,

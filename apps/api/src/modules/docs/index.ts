@@ -1,22 +1,7 @@
 import { type AnyElysia, Elysia } from "elysia";
-import { HttpProblem, reasonPhrase } from "../../http/problems.ts";
+import { exampleDetail, HttpProblem } from "../../http/problems.ts";
 import { buildOpenApiDocument, INFO } from "./document.ts";
 import { assetPath, swaggerPage } from "./swagger-ui.ts";
-
-const EXAMPLE_DETAIL: Record<number, string> = {
-  400: "Malformed JSON body",
-  401: "Not authenticated",
-  403: "Not enough permissions",
-  404: "User not found",
-  405: "Method Not Allowed",
-  408: "Request body not received within 10 s",
-  409: "Email already registered",
-  413: "Request body is larger than 65536 bytes",
-  415: "Send the body as application/json",
-  422: "Invalid request body",
-  429: "Rate limit exceeded",
-  503: "Database unavailable",
-};
 
 const PAGE = swaggerPage(INFO);
 
@@ -40,11 +25,7 @@ export const docsModule = (routes: () => AnyElysia["routes"]) => {
         // Built on first use, when every module has been registered; rebuilt if routes change.
         const all = routes();
         if (!document || all.length !== documentedRoutes) {
-          document = buildOpenApiDocument(
-            plugin,
-            all,
-            (code) => EXAMPLE_DETAIL[code] ?? reasonPhrase(code),
-          );
+          document = buildOpenApiDocument(plugin, all, exampleDetail);
           documentedRoutes = all.length;
         }
         return document;

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { makeApp } from "../../../test/support.ts";
-import { CredentialsRejectedError } from "../../http/errors.ts";
+import { CredentialsRejectedError } from "../../http/problems.ts";
 import { createItem } from "./service.ts";
 
 test("an owner deleted between authentication and insert is refused as unknown, not a 500", async () => {

@@ -1,7 +1,7 @@
 import type { ItemPublic, ItemsPublic } from "@statuslab/contracts";
 import { ForeignKeyViolationError, type ItemRow, type UserRow } from "@statuslab/db";
 import type { Deps } from "../../deps.ts";
-import { CredentialsRejectedError } from "../../http/errors.ts";
+import { CredentialsRejectedError } from "../../http/problems.ts";
 
 const toItemPublic = (item: ItemRow): ItemPublic => ({
   id: item.id,
