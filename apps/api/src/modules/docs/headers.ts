@@ -1,7 +1,8 @@
 /**
- * The response headers the OpenAPI document declares: the ones the lessons teach. One table,
- * by status and by operation, so it can later be read from the status-code catalog.
+ * The response headers the OpenAPI document declares: those the status catalog requires of a
+ * status, plus the ones particular operations add (`Location`, the `RateLimit` pair).
  */
+import { STATUS_CATALOG } from "@statuslab/contracts";
 
 /** An OpenAPI Header Object. */
 export interface HeaderDoc {
@@ -34,29 +35,47 @@ export const EVERY_RESPONSE: Record<string, HeaderDoc> = {
   },
 };
 
-/** On every response of a status, whichever operation answers it. */
-export const BY_STATUS: Readonly<Record<number, Record<string, HeaderDoc>>> = {
-  401: {
-    "WWW-Authenticate": {
-      description: "The Bearer challenge (RFC 6750 §3), with `error` when a token was rejected",
-      schema: { type: "string", examples: ['Bearer error="invalid_token"'] },
-    },
+/**
+ * How a header's value is documented. A header the status catalog requires but this table
+ * lacks is still documented, as a string described by the catalog's `why`.
+ */
+const HEADER_DOCS: Readonly<Record<string, HeaderDoc>> = {
+  "WWW-Authenticate": {
+    description: "The Bearer challenge (RFC 6750 §3), with `error` when a token was rejected",
+    schema: { type: "string", examples: ['Bearer error="invalid_token"'] },
   },
-  405: {
-    Allow: {
-      description: "The methods this path does take (RFC 9110 §10.2.1)",
-      schema: { type: "string", examples: ["GET, HEAD"] },
-    },
+  Allow: {
+    description: "The methods this path does take (RFC 9110 §10.2.1)",
+    schema: { type: "string", examples: ["GET, HEAD"] },
   },
-  415: {
-    "Accept-Post": {
-      description: "The media type to send the body as",
-      schema: { type: "string", examples: ["application/json"] },
-    },
+  "Accept-Post": {
+    description: "The media type to send the body as",
+    schema: { type: "string", examples: ["application/json"] },
   },
-  429: { "Retry-After": RETRY_AFTER },
-  503: { "Retry-After": RETRY_AFTER },
+  Connection: {
+    description: "`close`: where the unfinished request would have ended is unknown",
+    schema: { type: "string", enum: ["close"] },
+  },
+  "Retry-After": RETRY_AFTER,
 };
+
+/**
+ * On every response of a status, whichever operation answers it: the headers the status
+ * catalog says such an answer always carries.
+ */
+export const BY_STATUS: Readonly<Record<number, Record<string, HeaderDoc>>> = Object.fromEntries(
+  Object.values(STATUS_CATALOG).map((entry) => [
+    entry.code,
+    Object.fromEntries(
+      entry.headers
+        .filter((header) => header.always)
+        .map((header) => [
+          header.name,
+          HEADER_DOCS[header.name] ?? { description: header.why, schema: { type: "string" } },
+        ]),
+    ),
+  ]),
+);
 
 /** On one operation's responses of a status: `"<method> <documented path>"`. */
 export const BY_OPERATION: Readonly<Record<string, Record<number, Record<string, HeaderDoc>>>> = {
