@@ -1,5 +1,6 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { Problem } from "./problem.ts";
+import { STATUS_CATALOG } from "./status-codes.ts";
 
 export const RootStatus = Type.Object({ status: Type.Literal("ok") }, { $id: "RootStatus" });
 export type RootStatus = Static<typeof RootStatus>;
@@ -40,7 +41,13 @@ export const HealthProblem = Type.Composite(
       }),
     }),
   ],
-  { $id: "HealthProblem", description: "application/problem+json (RFC 9457) from /health" },
+  {
+    $id: "HealthProblem",
+    description: "application/problem+json (RFC 9457) from /health",
+    examples: [
+      { ...STATUS_CATALOG[503].problem, status: 503, database: "down", reason: "database: busy" },
+    ],
+  },
 );
 export type HealthProblem = Static<typeof HealthProblem>;
 

@@ -1,5 +1,6 @@
 import { toOpenAPISchema } from "@elysiajs/openapi";
 import { unwrapSchema } from "@elysiajs/openapi/openapi";
+import { statusEntry } from "@statuslab/contracts";
 import type { AnyElysia } from "elysia";
 import { parseFormBody, parseJsonBody } from "../../http/body.ts";
 import { PROBLEM_CONTENT_TYPE, reasonPhrase } from "../../http/problems.ts";
@@ -109,13 +110,16 @@ function fixResponses(operation: string, responses: Json, exampleDetail: (code: 
       delete response.content;
     const json = content?.["application/json"];
     if (code >= 400 && isObject(json)) {
-      const example = { type: "about:blank", title: reasonPhrase(code), status: code };
-      // A problem with extension members (/health's) keeps the examples of its own schema.
-      const own = isObject(json.schema) && json.schema.$id !== "Problem";
+      const problem = statusEntry(code)?.problem;
+      const example = { type: problem?.type, title: problem?.title, status: code };
+      // A problem with extension members (/health's) shows its own schema's example of them.
+      const own =
+        isObject(json.schema) && Array.isArray(json.schema.examples) ? json.schema.examples[0] : {};
       response.content = {
-        [PROBLEM_CONTENT_TYPE]: own
-          ? json
-          : { ...json, example: { ...example, detail: exampleDetail(code) } },
+        [PROBLEM_CONTENT_TYPE]: {
+          ...json,
+          example: { ...example, detail: exampleDetail(code), ...(isObject(own) ? own : {}) },
+        },
       };
       response.description = `${reasonPhrase(code)} (problem+json)`;
     }
