@@ -3,6 +3,9 @@
  * still tell the truth about the API: any step whose status or asserted property differs
  * from its documentation fails the run, and so does a contract status code no step shows.
  */
+import { challengesOf } from "./challenges/all.ts";
+import type { Challenge } from "./challenges/model.ts";
+import { verifySolution } from "./challenges/solve.ts";
 import type { Style } from "./color.ts";
 import { type Coverage, coverage } from "./coverage.ts";
 import type { Lesson, StatusCodeDoc } from "./model.ts";
@@ -20,6 +23,18 @@ export interface AutoOptions {
   write: (text: string) => void;
   /** Coverage is only meaningful when every lesson ran with every power. */
   checkCoverage: boolean;
+  /** A lesson's challenges, whose reference solutions are played (default: the real ones). */
+  challengesOf?: (lessonId: string) => Challenge[];
+}
+
+export interface ChallengeReport {
+  id: string;
+  lesson: string;
+  passed: boolean;
+  /** Not played: a remote API's request log cannot be watched. */
+  skipped?: boolean;
+  /** What the check saw when it was not solved, or why it was skipped. */
+  reason?: string;
 }
 
 export interface StepReport {
@@ -37,6 +52,8 @@ export interface Report {
   target: { kind: Target["kind"]; url: string };
   lessons: { id: string; title: string; steps: StepReport[] }[];
   summary: { passed: number; failed: number; skipped: number };
+  /** Each challenge's reference solution, played and checked from the API's own log. */
+  challenges: ChallengeReport[];
   coverage?: Coverage;
   ok: boolean;
 }
@@ -78,6 +95,7 @@ export async function runAuto(options: AutoOptions): Promise<{ exitCode: number;
     target: { kind: options.target.kind, url: options.target.baseUrl },
     lessons: [],
     summary: { passed: 0, failed: 0, skipped: 0 },
+    challenges: [],
     ok: false,
   };
   const passing: number[] = [];
@@ -94,6 +112,11 @@ export async function runAuto(options: AutoOptions): Promise<{ exitCode: number;
       if (result.outcome === "passed") passing.push(result.expected);
     }
     report.lessons.push({ id: lesson.id, title: lesson.title, steps });
+    for (const challenge of (options.challengesOf ?? challengesOf)(lesson.id)) {
+      const played = await playChallenge(challenge, options.target);
+      out(`  ${challengeLine(challenge, played, style)}`);
+      report.challenges.push(played);
+    }
   }
 
   let coverageOk = true;
@@ -117,8 +140,39 @@ export async function runAuto(options: AutoOptions): Promise<{ exitCode: number;
   }
 
   const { passed, failed, skipped } = report.summary;
-  report.ok = failed === 0 && coverageOk;
+  const unsolved = report.challenges.filter((c) => !c.passed && !c.skipped).length;
+  report.ok = failed === 0 && coverageOk && unsolved === 0;
   out(`${passed} steps passed, ${failed} failed, ${skipped} skipped`);
+  if (report.challenges.length) {
+    const solved = report.challenges.filter((c) => c.passed).length;
+    const notPlayed = report.challenges.length - solved - unsolved;
+    out(
+      `${solved} challenges solved by their reference solution, ${unsolved} not, ${notPlayed} skipped`,
+    );
+  }
   if (options.json) write(`${JSON.stringify(report, null, 2)}\n`);
   return { exitCode: report.ok ? 0 : 1, report };
+}
+
+export const CHALLENGES_NEED_LOG = "needs the in-process API's request log: run without --url";
+
+/** Plays a challenge's reference solution and checks it as a learner's attempt is checked. */
+async function playChallenge(challenge: Challenge, target: Target): Promise<ChallengeReport> {
+  const base = { id: challenge.id, lesson: challenge.lessonId };
+  if (!target.log) return { ...base, passed: false, skipped: true, reason: CHALLENGES_NEED_LOG };
+  try {
+    const verdict = await verifySolution(challenge, target);
+    if (verdict.solved) return { ...base, passed: true };
+    return { ...base, passed: false, reason: verdict.saw ?? "the log shows none of it" };
+  } catch (error) {
+    return { ...base, passed: false, reason: (error as Error).message };
+  }
+}
+
+/** `✓ challenge — make the API answer 415`, `✗ … (reason)`, `- skipped challenge — …`. */
+export function challengeLine(challenge: Challenge, played: ChallengeReport, style: Style): string {
+  if (played.skipped)
+    return style.dim(`- skipped challenge — ${challenge.title} (${played.reason})`);
+  if (played.passed) return `${style.green("✓")} challenge — ${challenge.title}`;
+  return `${style.red("✗")} challenge — ${challenge.title} ${style.red(`(${played.reason})`)}`;
 }

@@ -1,4 +1,5 @@
 /** docs/lessons/*.md: each lesson as a page a person can read without running anything. */
+import { challengeSections } from "./challenges/docs.ts";
 import { plain } from "./color.ts";
 import { curlCommand } from "./curl.ts";
 import {
@@ -145,6 +146,7 @@ export function lessonPage(lesson: Lesson, index: number, docs: StatusCodeDoc[])
       .map((step, i) => `${i + 1}. [${step.title}](#${step.id}) — ${code(step.expect.status)}`)
       .join("\n"),
     ...lesson.steps.map((step, i) => stepSection(lesson, step, i, docs, vars)),
+    ...challengeSections(lesson.id, slug),
     `## Takeaway\n\n${lesson.takeaway}`,
   ];
   return `${parts.join("\n\n")}\n`;

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { type AppOptions, createApp, loadConfig } from "@statuslab/api";
 import { createJwtService } from "@statuslab/auth";
 import { createTestDatabase, type HeldLock } from "@statuslab/db/testing";
+import { loggerInto, RequestLog, watchAnswers } from "./challenges/log.ts";
 import type { Power } from "./model.ts";
 import type { Vars } from "./template.ts";
 
@@ -25,6 +26,11 @@ export interface Target {
   lacks(power: PowerName): string | undefined;
   /** Runs a power; may set variables (`mint-expired-token` writes its `into`). */
   use(power: Power, vars: Vars): Promise<void>;
+  /**
+   * The API's own request log, in-process only: the challenges watch it for the learner's
+   * requests. A remote API's log is on another machine, so `--url` has none.
+   */
+  log?: RequestLog;
   /** Idempotent. Stops the in-process API and deletes its database. */
   close(): Promise<void>;
 }
@@ -46,8 +52,6 @@ function userIdOf(power: Extract<Power, { power: "mint-expired-token" }>, vars: 
   if (id === undefined) throw new Error(`mint-expired-token: no value for {{${power.userId}}}`);
   return String(id);
 }
-
-const silentLogger: NonNullable<AppOptions["logger"]> = { info() {}, warn() {}, error() {} };
 
 export interface InProcessOptions {
   /** argon2id cost; production-like by default (what the docs' timings describe). */
@@ -74,14 +78,17 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<Ta
     join(dir, ".jwt-secret"),
   );
   const database = await testDatabase.open();
+  // Nothing reaches the terminal: the access lines go to the in-memory log the challenges read.
+  const log = new RequestLog();
   let built: Awaited<ReturnType<typeof createApp>>;
   try {
     built = await createApp({
       config,
       database,
-      logger: silentLogger,
+      logger: loggerInto(log),
       ...(options.passwordHashing ? { passwordHashing: options.passwordHashing } : {}),
     });
+    built.app.wrap(watchAnswers(log));
     // As apps/api/src/index.ts does: the API's own 413 answers oversized bodies, not Bun's.
     built.app.listen({
       port: 0,
@@ -109,6 +116,7 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<Ta
     kind: "in-process",
     baseUrl: `http://127.0.0.1:${port}`,
     admin,
+    log,
     lacks: () => undefined,
     async use(power, vars) {
       switch (power.power) {

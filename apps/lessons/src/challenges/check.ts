@@ -1,0 +1,103 @@
+/**
+ * The checker: given the log since a challenge started, solved or not yet, and in words what
+ * it saw ("POST /users/ answered 422 Unprocessable Content, not 415"). Only the API's own
+ * record counts, never what the learner's shell printed.
+ */
+import { reasonPhrase } from "../phrases.ts";
+import { fill, type Vars } from "../template.ts";
+import type { LogEntry, Verdict, Want } from "./model.ts";
+
+const code = (status: number) => `${status} ${reasonPhrase(status)}`;
+
+/** `POST /users/ → 415 Unsupported Media Type`, `… → 401 "Invalid token"`. */
+export function describeWant(want: Want, vars: Vars = {}): string {
+  const path =
+    want.path === undefined
+      ? "any path"
+      : typeof want.path === "string"
+        ? want.path
+        : pathPattern(want.path);
+  const query = Object.entries(want.query ?? {})
+    .map(([k, v]) => `${k}=${fill(v, vars)}`)
+    .join("&");
+  const times = want.times && want.times > 1 ? ` ×${want.times}` : "";
+  const detail = want.detail ? ` "${want.detail}"` : "";
+  const also = want.also ? ` (${want.also.says})` : "";
+  const status = want.status === undefined ? "any status" : code(want.status);
+  return `${want.method ?? "any method"} ${path}${query ? `?${query}` : ""} → ${status}${detail}${times}${also}`;
+}
+
+/** `/^\/users\/\d+$/` → `/users/{id}`: how a person writes a path with an id. */
+function pathPattern(pattern: RegExp): string {
+  return pattern.source
+    .replace(/^\^|\$$/g, "")
+    .replace(/\\d\+|\[\^\/\]\+/g, "{id}")
+    .replace(/\\\//g, "/");
+}
+
+/** `GET /users/me → 401 Unauthorized ("Invalid token")`: one line of the log, for people. */
+export function describeEntry(entry: LogEntry): string {
+  const query = entry.query ? `?${entry.query}` : "";
+  const detail = entry.detail ? ` (${entry.detail})` : "";
+  return `${entry.method} ${entry.path}${query} → ${code(entry.status)}${detail}`;
+}
+
+function queryOf(entry: LogEntry): URLSearchParams {
+  return new URLSearchParams(entry.query);
+}
+
+/** Same route (method and path): the answer the learner got where this want looks. */
+function sameRoute(want: Want, entry: LogEntry): boolean {
+  if (want.method && want.method !== entry.method) return false;
+  if (want.path === undefined) return true;
+  return typeof want.path === "string" ? want.path === entry.path : want.path.test(entry.path);
+}
+
+/** Why `entry` does not meet `want` (same route assumed), or undefined when it does. */
+function miss(want: Want, entry: LogEntry, vars: Vars, earlier: LogEntry[]): string | undefined {
+  for (const [name, value] of Object.entries(want.query ?? {})) {
+    const expected = fill(value, vars);
+    const sent = queryOf(entry).get(name);
+    if (sent !== expected) {
+      return `${name} was ${sent === null ? "missing" : `"${sent}"`}, not "${expected}"`;
+    }
+  }
+  if (want.status !== undefined && entry.status !== want.status) {
+    return `answered ${code(entry.status)}, not ${want.status}`;
+  }
+  if (want.detail !== undefined && entry.detail !== want.detail) {
+    return `answered ${entry.status} "${entry.detail ?? ""}", not "${want.detail}"`;
+  }
+  if (want.also && !want.also.test(entry, earlier)) return `not ${want.also.says}`;
+  return undefined;
+}
+
+/** Reads `entries` (the log since the challenge started) against `goal`, in order. */
+export function check(goal: Want[], entries: LogEntry[], vars: Vars = {}): Verdict {
+  const met: LogEntry[] = [];
+  let at = 0;
+  let count = 0;
+  let saw: string | undefined;
+  for (const entry of entries) {
+    const want = goal[at];
+    if (!want) break;
+    if (!sameRoute(want, entry)) continue;
+    const why = miss(want, entry, vars, met);
+    if (why) {
+      saw = `${entry.method} ${entry.path} ${why}`;
+      continue;
+    }
+    saw = undefined;
+    count++;
+    if (count < (want.times ?? 1)) continue;
+    met.push(entry);
+    at++;
+    count = 0;
+  }
+  if (at === goal.length) return { solved: true, saw: met.map(describeEntry) };
+  const last = entries.at(-1);
+  if (!saw && last && !met.includes(last)) saw = `last answer: ${describeEntry(last)}`;
+  const progress = count > 0 ? ` (${count} of ${goal[at]?.times ?? 1} so far)` : "";
+  const said = `${saw ?? ""}${progress}`.trim();
+  return { solved: false, met: at, ...(said ? { saw: said } : {}) };
+}

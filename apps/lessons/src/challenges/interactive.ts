@@ -1,0 +1,151 @@
+/**
+ * A lesson's challenges, rustlings-style: the task and the API's URL, then the runner watches
+ * the in-process API's own request log while the learner works from another terminal (curl,
+ * the `.http` files, Swagger UI), showing each answer as it happens, until the log shows the
+ * goal met. `h` gives the next hint, `s` skips, `q` quits.
+ */
+import type { Style } from "../color.ts";
+import type { Input, Key } from "../input.ts";
+import type { Lesson } from "../model.ts";
+import { wrap } from "../render.ts";
+import type { Target } from "../target.ts";
+import { fill, type Vars } from "../template.ts";
+import { attemptVars, challengesOf } from "./all.ts";
+import { check, describeEntry, describeWant } from "./check.ts";
+import type { RequestLog } from "./log.ts";
+import type { Challenge } from "./model.ts";
+
+export interface ChallengeContext {
+  /** Writes text as it is (add your own newlines), like the runner's `write`. */
+  print: (text: string) => void;
+  input: Input;
+  style: Style;
+  target: Target;
+  /** Columns to wrap prose at (default 80). */
+  width?: number;
+}
+
+export interface ChallengesOutcome {
+  /** Ids of the challenges the log showed solved, in order. */
+  solved: string[];
+  /** The learner pressed `q` (or the input ended): stop the lesson too. */
+  quit: boolean;
+}
+
+/** How often a terminal's keys are looked at while waiting for the log (the log wakes at once). */
+const KEY_TICK_MS = 100;
+
+export async function runChallenges(
+  lesson: Lesson,
+  context: ChallengeContext,
+): Promise<ChallengesOutcome> {
+  const { print, style, target } = context;
+  const width = context.width ?? 80;
+  const say = (...lines: string[]) => print(`${lines.join("\n")}\n`);
+  const list = challengesOf(lesson.id);
+  const solved: string[] = [];
+  if (!list.length) return { solved, quit: false };
+  if (!target.log) {
+    say(
+      "",
+      style.yellow("Challenge skipped"),
+      ...wrap(
+        "A challenge is checked against the API's own request log, which only the in-process API shares with the runner; with --url that log is on the other server. Run without --url to play it.",
+        width,
+        "  ",
+      ),
+    );
+    return { solved, quit: false };
+  }
+  for (const [i, challenge] of list.entries()) {
+    const vars = attemptVars(target);
+    say(
+      "",
+      style.bold(
+        `Challenge${list.length > 1 ? ` ${i + 1} of ${list.length}` : ""}: ${challenge.title}`,
+      ),
+      ...wrap(fill(challenge.task, vars), width, "  "),
+      "",
+      `  Your API: ${style.cyan(target.baseUrl)}   (Swagger UI: ${target.baseUrl}/docs)`,
+      style.dim("  Work from another terminal; the runner reads the API's own request log."),
+      style.dim(`  Goal: ${challenge.goal.map((w) => describeWant(w, vars)).join(", then ")}`),
+    );
+    const end = await watch(challenge, vars, target.log, context, width);
+    if (end === "quit") return { solved, quit: true };
+    if (end === "solved") solved.push(challenge.id);
+  }
+  return { solved, quit: false };
+}
+
+async function watch(
+  challenge: Challenge,
+  vars: Vars,
+  log: RequestLog,
+  context: ChallengeContext,
+  width: number,
+): Promise<"solved" | "skipped" | "quit"> {
+  const { print, style, input } = context;
+  const say = (...lines: string[]) => print(`${lines.join("\n")}\n`);
+  const start = log.mark();
+  let shown = start;
+  let hints = 0;
+  say("", style.dim("  Waiting for your requests…   [h] hint   [s] skip   [q] quit"));
+  for (;;) {
+    // What arrived since the last look: each answer, then what the check makes of it.
+    if (log.mark() > shown) {
+      for (const entry of log.entries.slice(shown)) say(`  ← ${describeEntry(entry)}`);
+      shown = log.mark();
+      const verdict = check(challenge.goal, log.since(start), vars);
+      if (verdict.solved) {
+        say(
+          "",
+          style.green(`✓ Solved: ${challenge.title}`),
+          style.dim("  The API's log shows:"),
+          ...verdict.saw.map((line) => `    ${line}`),
+          ...wrap(challenge.lesson, width, "  "),
+        );
+        return "solved";
+      }
+      const progress = `${verdict.met} of ${challenge.goal.length}`;
+      say(style.yellow(`    not yet (${progress})${verdict.saw ? `: ${verdict.saw}` : ""}`));
+    }
+    const key = await nextKey(input, log, shown);
+    if (key === undefined) continue;
+    if (key === "q" || key === "eof") return "quit";
+    if (key === "s") {
+      say(style.dim("- challenge skipped"));
+      return "skipped";
+    }
+    if (key === "h") {
+      const hint = challenge.hints[hints];
+      if (hint === undefined)
+        say(style.dim("  No more hints: the lesson's page in docs/lessons/ has a solution."));
+      else
+        say(
+          "",
+          style.yellow(`Hint ${hints + 1} of ${challenge.hints.length}`),
+          ...wrap(fill(hint, vars), width, "  "),
+        );
+      hints++;
+    }
+  }
+}
+
+/**
+ * A key, or undefined when the log moved first. A terminal is polled (a pending `key()` would
+ * swallow a keypress meant for the runner after the challenge); keys from a pipe come line by
+ * line and each one looks at the log again, so a scripted session stays deterministic.
+ */
+async function nextKey(input: Input, log: RequestLog, seen: number): Promise<Key | undefined> {
+  if (!input.interactive) return input.key();
+  let moved = false;
+  const next = log.next(seen).then(() => {
+    moved = true;
+  });
+  for (;;) {
+    const key = input.poll();
+    if (key !== undefined) return key;
+    await Promise.race([next, Bun.sleep(KEY_TICK_MS)]);
+    if (moved) return undefined;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The in-process API's request log, kept in memory for the challenges. Each entry starts as
+ * the API's own access line (the `logger` the runner passes to `createApp`); an `app.wrap`
+ * the runner adds then reads the answer the client got for the few things that line leaves
+ * out (the query, the problem `detail`, headers such as `Allow`), joined by the request id.
+ * An entry is published only once it is whole, so a check never sees half of it.
+ */
+import type { AppOptions } from "@statuslab/api";
+import type { LogEntry } from "./model.ts";
+
+type Logger = NonNullable<AppOptions["logger"]>;
+/** The fields of the API's access line (method, path, status, duration_ms, request_id). */
+export type AccessFields = Parameters<NonNullable<Logger["access"]>>[0];
+
+/** Headers a challenge may ask about; nothing else of the answer is kept. */
+const KEPT_HEADERS = ["allow", "retry-after", "www-authenticate", "location", "ratelimit"];
+/** Access lines still waiting for their answer; bounded so a stray one cannot pile up. */
+const MAX_PENDING = 256;
+
+export class RequestLog {
+  readonly entries: LogEntry[] = [];
+  private readonly pending = new Map<string, AccessFields>();
+  private readonly listeners = new Set<() => void>();
+
+  /** The API's access line (the logger's `access`). */
+  access(fields: AccessFields): void {
+    if (this.pending.size >= MAX_PENDING) {
+      const oldest = this.pending.keys().next().value;
+      if (oldest !== undefined) this.pending.delete(oldest);
+    }
+    this.pending.set(fields.request_id, fields);
+  }
+
+  /** The answer the client got, for the access line with its request id. */
+  async answered(request: Request, response: Response): Promise<void> {
+    const id = response.headers.get("x-request-id") ?? "";
+    const fields = this.pending.get(id);
+    if (!fields) return;
+    this.pending.delete(id);
+    const headers: Record<string, string> = {};
+    for (const name of KEPT_HEADERS) {
+      const value = response.headers.get(name);
+      if (value !== null) headers[name] = value;
+    }
+    const url = request.url;
+    const q = url.indexOf("?");
+    const entry: LogEntry = {
+      seq: 0,
+      method: fields.method,
+      path: fields.path,
+      status: fields.status,
+      request_id: fields.request_id,
+      query: q === -1 ? "" : url.slice(q + 1),
+      headers,
+    };
+    if (/problem\+json/.test(response.headers.get("content-type") ?? "")) {
+      try {
+        const body = (await response.clone().json()) as { detail?: unknown };
+        if (typeof body.detail === "string") entry.detail = body.detail;
+      } catch {
+        // Not the JSON it claims to be: the check then sees no detail, which is what it is.
+      }
+    }
+    entry.seq = this.entries.length + 1;
+    this.entries.push(entry);
+    for (const listener of this.listeners) listener();
+  }
+
+  /** The position a challenge starts counting after. */
+  mark(): number {
+    return this.entries.length;
+  }
+
+  since(mark: number): LogEntry[] {
+    return this.entries.slice(mark);
+  }
+
+  /** Calls `listener` after each new entry; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves at the next entry (or at once if the log is already past `mark`). */
+  next(mark: number): Promise<void> {
+    if (this.entries.length > mark) return Promise.resolve();
+    return new Promise((resolve) => {
+      const off = this.subscribe(() => {
+        off();
+        resolve();
+      });
+    });
+  }
+}
+
+/** The API's logger, silent but for the access lines, which go to `log`. */
+export function loggerInto(log: RequestLog): Logger {
+  return { info() {}, warn() {}, error() {}, access: (fields) => log.access(fields) };
+}
+
+// biome-ignore lint/complexity/noBannedTypes: Elysia's higher-order functions take and give `Function`
+type Handler = Function;
+
+/** An `app.wrap` that hands every answer to `log`, unchanged, after it was made. */
+export function watchAnswers(log: RequestLog) {
+  return (handler: Handler, request: Request): Handler =>
+    async (...args: unknown[]) => {
+      const response = await handler(...args);
+      if (response instanceof Response) await log.answered(request, response);
+      return response;
+    };
+}

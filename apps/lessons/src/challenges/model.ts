@@ -1,0 +1,72 @@
+/**
+ * Challenges are data, like the lessons: a task the learner solves by hand (curl, the `.http`
+ * files, Swagger UI), a goal the API's own request log can confirm, hints, and a reference
+ * solution that `--auto` plays through the same check.
+ */
+import type { HttpMethod, RequestSpec } from "../model.ts";
+
+/** One answer of the in-process API, as its access log wrote it, plus what the checks read. */
+export interface LogEntry {
+  /** Position in the log, from 1: a challenge counts only entries after its start. */
+  seq: number;
+  method: string;
+  /** As the access log writes it: no query string. */
+  path: string;
+  status: number;
+  request_id: string;
+  /** The query string as sent (`client_id=…`), for the rate-limit challenge's marker. */
+  query: string;
+  /** The problem+json `detail`, when the answer was an error. */
+  detail?: string;
+  /** Response headers the checks read (lower-case names): allow, retry-after, … */
+  headers: Record<string, string>;
+}
+
+/**
+ * One thing the log must show, in order after the previous one. Strings may hold `{{mark}}`,
+ * the short id fresh for each attempt at a challenge.
+ */
+export interface Want {
+  method?: HttpMethod;
+  /** The exact path, or a pattern for paths with ids (`/^\/users\/\d+$/`); any when absent. */
+  path?: string | RegExp;
+  /** Any status when absent (then `also` says what counts). */
+  status?: number;
+  /** The problem detail must be exactly this. */
+  detail?: string;
+  /** A query parameter that must have this value (the access log drops the query). */
+  query?: Record<string, string>;
+  /** This many matching answers (default 1). */
+  times?: number;
+  /** A further condition on the entry, given the entries that met the earlier wants. */
+  also?: { says: string; test: (entry: LogEntry, earlier: LogEntry[]) => boolean };
+}
+
+/** A request of the reference solution, sent as a lesson step is (`{{name}}` placeholders). */
+export interface SolutionStep {
+  request: RequestSpec;
+  /** Variable name → `/json/pointer` into the body, or `header:<name>`. */
+  capture?: Record<string, string>;
+  repeat?: number;
+}
+
+export interface Challenge {
+  /** Unique across all challenges, kebab-case. */
+  id: string;
+  lessonId: string;
+  /** Short, imperative: "make the API answer 415". */
+  title: string;
+  /** What to do, in a paragraph; may use `{{mark}}`. */
+  task: string;
+  /** Shown one at a time on `h`, mildest first. */
+  hints: string[];
+  goal: Want[];
+  /** What the learner should notice once it is solved. */
+  lesson: string;
+  solution: SolutionStep[];
+}
+
+export type Verdict =
+  | { solved: true; saw: string[] }
+  /** `met`: how many wants the log already shows; `saw`: what the last relevant answer was. */
+  | { solved: false; met: number; saw?: string };

@@ -1,0 +1,114 @@
+/** Challenges of the lessons about routes, limits and the server's own health. */
+import { signUpMe } from "./accounts.ts";
+import type { Challenge, LogEntry } from "./model.ts";
+
+const allowed = (entry: LogEntry | undefined): string[] =>
+  (entry?.headers.allow ?? "").split(",").map((m) => m.trim().toUpperCase());
+
+const LIMITED = "/users/limited";
+const MY_CLIENT = { client_id: "me-{{mark}}" };
+
+export const routeChallenges: Challenge[] = [
+  {
+    id: "who-before-which",
+    lessonId: "route-matching",
+    title: "401 before 422 on the same path",
+    task: "Find a path under `/users/` that answers 401 without a token and 422 with one: call it first without `Authorization`, then the very same path with a token of yours.",
+    hints: [
+      "The id in `/users/{id}` must be a positive integer; anything else is a bad path parameter.",
+      "Sign up for a token (`POST /users/`), then `curl -i {{url}}/users/abc -H 'authorization: Bearer <token>'`.",
+    ],
+    goal: [
+      { method: "GET", path: /^\/users\/[^/]+$/, status: 401, detail: "Not authenticated" },
+      {
+        method: "GET",
+        path: /^\/users\/[^/]+$/,
+        status: 422,
+        detail: "Invalid path parameter",
+        also: {
+          says: "the same path",
+          test: (entry, [anonymous]) => entry.path === anonymous?.path,
+        },
+      },
+    ],
+    lesson:
+      "Who you are is checked before what you asked for: an anonymous caller learns nothing about the id rule.",
+    solution: [
+      { request: { method: "GET", path: "/users/abc" } },
+      { request: signUpMe(), capture: { token: "/token" } },
+      { request: { method: "GET", path: "/users/abc", bearer: "token" } },
+    ],
+  },
+  {
+    id: "exhaust-a-limit",
+    lessonId: "rate-limiting",
+    title: "exhaust a client's limit and read Retry-After",
+    task: "As the client `me-{{mark}}` (this id, so the lesson's own requests do not count), call `GET /users/limited?client_id=me-{{mark}}` until it answers 429, and read `Retry-After`.",
+    hints: [
+      "Five requests per 60 seconds pass; watch the `RateLimit` header count down with `curl -i`.",
+      "`for i in 1 2 3 4 5 6; do curl -i '{{url}}/users/limited?client_id=me-{{mark}}'; done`.",
+    ],
+    goal: [
+      { method: "GET", path: LIMITED, query: MY_CLIENT, status: 200, times: 5 },
+      {
+        method: "GET",
+        path: LIMITED,
+        query: MY_CLIENT,
+        status: 429,
+        detail: "Rate limit exceeded",
+        also: {
+          says: "with Retry-After",
+          test: (entry) => /^\d+$/.test(entry.headers["retry-after"] ?? ""),
+        },
+      },
+    ],
+    lesson:
+      "`Retry-After` says how many seconds until this client may ask again; any other `client_id` is unaffected.",
+    solution: [{ request: { method: "GET", path: `${LIMITED}?client_id=me-{{mark}}` }, repeat: 6 }],
+  },
+  {
+    id: "read-allow",
+    lessonId: "wrong-method-and-size",
+    title: "get a 405 and read its Allow",
+    task: "Get a 405 Method Not Allowed from any path, read its `Allow` header, then send one of the methods it names to the same path.",
+    hints: [
+      "A path that exists, with a method nobody wrote for it: `PUT /users/me`, `DELETE /token`…",
+      "`curl -i -X PUT {{url}}/users/me` shows `Allow`; any method listed there is not a 405 (it may still be a 401).",
+    ],
+    goal: [
+      { status: 405, also: { says: "with an Allow header", test: (e) => allowed(e).length > 0 } },
+      {
+        also: {
+          says: "a method its Allow named, on the same path",
+          test: (entry, [refused]) =>
+            entry.path === refused?.path && allowed(refused).includes(entry.method),
+        },
+      },
+    ],
+    lesson: "405 means the URL exists but not with that method, and `Allow` says which would work.",
+    solution: [
+      { request: { method: "PUT", path: "/users/me", json: { name: "Me" } } },
+      { request: { method: "GET", path: "/users/me" } },
+    ],
+  },
+  {
+    id: "alive-and-ready",
+    lessonId: "database-outage",
+    title: "ask whether the API is alive, and whether it is ready",
+    task: "A load balancer asks two questions: is the process serving (`GET /health/live`), and would every route work now, database included (`GET /health`)? Ask both.",
+    hints: [
+      "Both are plain GETs, no token needed.",
+      "`/health` tries a write it rolls back: during the lesson's outage it would have answered 503 with `Retry-After`.",
+    ],
+    goal: [
+      { method: "GET", path: "/health/live", status: 200 },
+      { method: "GET", path: "/health", status: 200 },
+    ],
+    lesson:
+      "Liveness only says the process runs; readiness is what decides whether traffic is sent here.",
+    solution: [
+      { request: { method: "GET", path: "/health/live" } },
+      { request: { method: "GET", path: "/health" } },
+    ],
+  },
+];

@@ -1,0 +1,147 @@
+/** Challenges of the lessons about tokens: logging in, protected routes, refresh, logging out. */
+import type { RequestSpec } from "../model.ts";
+import { signUpMe } from "./accounts.ts";
+import type { Challenge } from "./model.ts";
+
+const logInMe = (password = "me-password-1"): RequestSpec => ({
+  method: "POST",
+  path: "/token",
+  form: { username: "me-{{mark}}@example.com", password },
+});
+
+const refreshWith = (variable: string): RequestSpec => ({
+  method: "POST",
+  path: "/token",
+  form: { grant_type: "refresh_token", refresh_token: `{{${variable}}}` },
+});
+
+/**
+ * A token anyone can write: a real JWT header, a payload claiming user 1 until 2100, and a
+ * signature made without the API's key.
+ */
+const FORGED =
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIiwiZXhwIjo0MTAyNDQ0ODAwfQ.Zm9yZ2VkLXdpdGhvdXQtdGhlLWtleQ";
+
+const SIGN_UP_FIRST = "Sign up first (`POST /users/` with JSON `email` and `password`).";
+
+export const sessionChallenges: Challenge[] = [
+  {
+    id: "fail-then-log-in",
+    lessonId: "logging-in",
+    title: "fail a login, then log in",
+    task: "With an account of your own, log in at `POST /token` with a wrong password (401), then with the right one (200). Send the login as OAuth2 wants it: an HTML form with `username` (the email) and `password`.",
+    hints: [
+      SIGN_UP_FIRST,
+      "`curl -i {{url}}/token -d username=me@example.com -d password=wrong-password` sends a form.",
+    ],
+    goal: [
+      { method: "POST", path: "/token", status: 401, detail: "Incorrect email or password" },
+      { method: "POST", path: "/token", status: 200 },
+    ],
+    lesson:
+      "The 401 would read the same for an address nobody owns; the 200 is never cached (`Cache-Control: no-store`).",
+    solution: [
+      { request: signUpMe() },
+      { request: logInMe("not-my-password") },
+      { request: logInMe() },
+    ],
+  },
+  {
+    id: "forge-a-token",
+    lessonId: "protected-route",
+    title: "forge a token and get 401 Invalid token",
+    task: 'Forge an access token: take one of yours (from a sign-up), change `sub` in its payload (the middle part, base64url JSON) to another user\'s id, and send it to `GET /users/me`. Get 401 "Invalid token", not "Not authenticated".',
+    hints: [
+      "`echo <middle part> | base64 -d` shows the payload; `base64 | tr '+/' '-_' | tr -d '='` encodes one back.",
+      "Keep the header and the signature as they were: only the API's key could sign the new payload.",
+    ],
+    goal: [{ method: "GET", path: "/users/me", status: 401, detail: "Invalid token" }],
+    lesson:
+      'The signature no longer matches the payload, so the token is rejected before anyone reads `sub`: `WWW-Authenticate: Bearer error="invalid_token"`.',
+    solution: [
+      {
+        request: {
+          method: "GET",
+          path: "/users/me",
+          headers: { authorization: `Bearer ${FORGED}` },
+        },
+      },
+    ],
+  },
+  {
+    id: "refresh-by-hand",
+    lessonId: "refresh-rotation",
+    title: "spend a refresh token by hand",
+    task: "Send the refresh grant (`grant_type=refresh_token`) to `POST /token` twice: first with a refresh token you made up (`slr_` and anything), then, after logging in, with the real `refresh_token` from the login's answer.",
+    hints: [
+      `${SIGN_UP_FIRST} Sign-up gives no refresh token; logging in does.`,
+      "`curl -i {{url}}/token -d grant_type=refresh_token -d refresh_token=slr_…`.",
+    ],
+    goal: [
+      { method: "POST", path: "/token", status: 401, detail: "Invalid refresh token" },
+      { method: "POST", path: "/token", status: 200 },
+      { method: "POST", path: "/token", status: 200 },
+    ],
+    lesson: "Each refresh answers a new pair and spends the token it was given: keep the newest.",
+    solution: [
+      { request: signUpMe() },
+      {
+        request: {
+          method: "POST",
+          path: "/token",
+          form: { grant_type: "refresh_token", refresh_token: "slr_made-up-{{mark}}" },
+        },
+      },
+      { request: logInMe(), capture: { refreshToken: "/refresh_token" } },
+      { request: refreshWith("refreshToken") },
+    ],
+  },
+  {
+    id: "replay-a-spent-token",
+    lessonId: "replay-detection",
+    title: "replay a spent refresh token",
+    task: "Log in, spend the refresh token once (a refresh grant), then present that first, spent refresh token again.",
+    hints: [
+      `${SIGN_UP_FIRST} Then log in and keep \`refresh_token\`.`,
+      "The second and third requests are the same refresh grant with the same token.",
+    ],
+    goal: [
+      {
+        method: "POST",
+        path: "/token",
+        status: 401,
+        detail: "Refresh token already used: every session of that login has been ended",
+      },
+    ],
+    lesson:
+      "The API cannot tell thief from owner, so it ended the whole login: the newest refresh token is revoked too.",
+    solution: [
+      { request: signUpMe() },
+      { request: logInMe(), capture: { firstRefreshToken: "/refresh_token" } },
+      { request: refreshWith("firstRefreshToken") },
+      { request: refreshWith("firstRefreshToken") },
+    ],
+  },
+  {
+    id: "log-out-then-refresh",
+    lessonId: "logging-out",
+    title: "log out, then try to refresh",
+    task: "Log in, log out by revoking the refresh token (`POST /token/revoke`, a form field `token`), then try to spend that refresh token.",
+    hints: [
+      `${SIGN_UP_FIRST} Then log in and keep \`refresh_token\`.`,
+      "`curl -i {{url}}/token/revoke -d token=slr_…`: an empty 200, whatever the token.",
+    ],
+    goal: [
+      { method: "POST", path: "/token/revoke", status: 200 },
+      { method: "POST", path: "/token", status: 401, detail: "Refresh token revoked" },
+    ],
+    lesson:
+      "Revoking ends the session's refresh tokens; access tokens already out live until they expire.",
+    solution: [
+      { request: signUpMe() },
+      { request: logInMe(), capture: { refreshToken: "/refresh_token" } },
+      { request: { method: "POST", path: "/token/revoke", form: { token: "{{refreshToken}}" } } },
+      { request: refreshWith("refreshToken") },
+    ],
+  },
+];
