@@ -5,12 +5,15 @@ import { join } from "node:path";
 import type { Engine } from "@statuslab/db";
 import { createTestDatabase, dropSpareTestDatabases } from "@statuslab/db/testing";
 import { requirePostgres } from "@statuslab/db/testing/require-postgres";
-import { type Report, runAuto, stepLine } from "./auto.ts";
+import { CHALLENGES_NEED_LOG, type Report, runAuto, stepLine } from "./auto.ts";
+import { challenges } from "./challenges/all.ts";
+import type { Challenge } from "./challenges/model.ts";
 import { plain } from "./color.ts";
 import { REPLAYED_STATUS_CODES } from "./coverage.ts";
 import { REPO_ROOT } from "./generate-docs.ts";
 import { lessons } from "./lessons/index.ts";
 import type { StepResult } from "./run-state.ts";
+import { startInProcess } from "./target.ts";
 import { fakeTarget, lesson, step, stubApi } from "./test-support.ts";
 
 const MAIN = join(import.meta.dir, "main.ts");
@@ -234,9 +237,67 @@ test("the real lessons, in-process: every step as documented, every contract sta
   expect(report.coverage?.undocumented).toEqual([]);
   for (const code of REPLAYED_STATUS_CODES) expect(report.coverage?.covered).toContain(code);
   expect(report.lessons.map((l) => l.id)).toEqual(lessons.map((l) => l.id));
+  // Every challenge's reference solution, played for real and recognised from the API's log.
+  expect(report.challenges.map(({ id, lesson, passed }) => ({ id, lesson, passed }))).toEqual(
+    lessons.flatMap((l) =>
+      challenges
+        .filter((c) => c.lessonId === l.id)
+        .map((c) => ({ id: c.id, lesson: l.id, passed: true })),
+    ),
+  );
   expect(report.ok).toBe(true);
   expect(exitCode).toBe(0);
 }, 120_000);
+
+test("--auto fails a challenge whose solution the log does not show, saying what it saw", async () => {
+  const target = await startInProcess({ passwordHashing: { memoryCost: 1024, timeCost: 1 } });
+  try {
+    const real = challenges.find((c) => c.id === "make-it-415");
+    if (!real) throw new Error("no make-it-415 challenge");
+    // A wrong attempt: valid JSON with a bad email is a 422, not the 415 asked for.
+    const wrong: Challenge = {
+      ...real,
+      solution: [
+        {
+          request: {
+            method: "POST",
+            path: "/users/",
+            json: { email: "no-at-sign", password: "long-enough-1" },
+          },
+        },
+      ],
+    };
+    let out = "";
+    const { exitCode, report } = await runAuto({
+      lessons: [lesson("bad-input", [])],
+      statusCodes: [],
+      target,
+      json: false,
+      style: plain,
+      write: (text) => {
+        out += text;
+      },
+      checkCoverage: false,
+      challengesOf: () => [wrong, real],
+    });
+    expect(exitCode).toBe(1);
+    expect(report.challenges).toEqual([
+      {
+        id: "make-it-415",
+        lesson: "bad-input",
+        passed: false,
+        reason: "POST /users/ answered 422 Unprocessable Content, not 415",
+      },
+      { id: "make-it-415", lesson: "bad-input", passed: true },
+    ]);
+    expect(out).toContain(
+      "  ✗ challenge — make the API answer 415 (POST /users/ answered 422 Unprocessable Content, not 415)",
+    );
+    expect(out).toContain("1 challenges solved by their reference solution, 1 not, 0 skipped");
+  } finally {
+    await target.close();
+  }
+}, 60_000);
 
 /** The API as `bun run start` runs it, on a free port; resolves once it prints its URL. */
 async function startServer(env: Record<string, string>) {
@@ -318,6 +379,10 @@ for (const engine of engines)
       expect(needPowers.length).toBeGreaterThan(0);
       for (const s of needPowers) expect(s.skipped, `${s.lesson}/${s.id}`).toBe(true);
       expect(report.coverage).toBeUndefined();
+      // A remote API's log is out of reach: every challenge is skipped, none reported passed.
+      expect(report.challenges.length).toBe(challenges.length);
+      for (const c of report.challenges)
+        expect(c).toMatchObject({ passed: false, skipped: true, reason: CHALLENGES_NEED_LOG });
       expect(exitCode).toBe(0);
     } finally {
       server.kill();

@@ -75,6 +75,8 @@ function miss(want: Want, entry: LogEntry, vars: Vars, earlier: LogEntry[]): str
 /** Reads `entries` (the log since the challenge started) against `goal`, in order. */
 export function check(goal: Want[], entries: LogEntry[], vars: Vars = {}): Verdict {
   const met: LogEntry[] = [];
+  /** Every entry that counted, `times` included: "last answer" is only news when it did not. */
+  const counted = new Set<LogEntry>();
   let at = 0;
   let count = 0;
   let saw: string | undefined;
@@ -88,6 +90,7 @@ export function check(goal: Want[], entries: LogEntry[], vars: Vars = {}): Verdi
       continue;
     }
     saw = undefined;
+    counted.add(entry);
     count++;
     if (count < (want.times ?? 1)) continue;
     met.push(entry);
@@ -96,7 +99,7 @@ export function check(goal: Want[], entries: LogEntry[], vars: Vars = {}): Verdi
   }
   if (at === goal.length) return { solved: true, saw: met.map(describeEntry) };
   const last = entries.at(-1);
-  if (!saw && last && !met.includes(last)) saw = `last answer: ${describeEntry(last)}`;
+  if (!saw && last && !counted.has(last)) saw = `last answer: ${describeEntry(last)}`;
   const progress = count > 0 ? ` (${count} of ${goal[at]?.times ?? 1} so far)` : "";
   const said = `${saw ?? ""}${progress}`.trim();
   return { solved: false, met: at, ...(said ? { saw: said } : {}) };

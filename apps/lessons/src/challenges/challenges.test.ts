@@ -1,0 +1,275 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { loadConfig } from "@statuslab/api";
+import { createStyle } from "../color.ts";
+import { prepareRequest, send } from "../http.ts";
+import { lessons } from "../lessons/index.ts";
+import { startInProcess, type Target } from "../target.ts";
+import { fakeTarget, lesson as fixtureLesson } from "../test-support.ts";
+import { attemptVars, challengeIdsOf, challenges, challengesOf } from "./all.ts";
+import { check, describeWant } from "./check.ts";
+import { runChallenges } from "./interactive.ts";
+import type { LogEntry } from "./model.ts";
+import { verifySolution } from "./solve.ts";
+
+const entry = (
+  fields: Partial<LogEntry> & Pick<LogEntry, "method" | "path" | "status">,
+): LogEntry => ({
+  seq: 0,
+  request_id: "r",
+  query: "",
+  headers: {},
+  ...fields,
+});
+
+const byId = (id: string) => {
+  const found = challenges.find((c) => c.id === id);
+  if (!found) throw new Error(`no challenge ${id}`);
+  return found;
+};
+
+describe("the challenges as data", () => {
+  test("every lesson has at least one, every challenge belongs to a lesson, ids are unique", () => {
+    for (const lesson of lessons)
+      expect(challengeIdsOf(lesson.id).length, lesson.id).toBeGreaterThan(0);
+    const lessonIds = new Set(lessons.map((l) => l.id));
+    for (const c of challenges) expect(lessonIds.has(c.lessonId), c.id).toBe(true);
+    expect(new Set(challenges.map((c) => c.id)).size).toBe(challenges.length);
+    expect(challenges.length).toBeGreaterThanOrEqual(10);
+    for (const c of challenges) {
+      expect(c.hints.length, c.id).toBeGreaterThan(0);
+      expect(c.goal.length, c.id).toBeGreaterThan(0);
+    }
+  });
+
+  test("the lessons' sign-ups and the reference solutions' fit in one SIGNUP_RATE_LIMIT window", () => {
+    const { signupRateLimit } = loadConfig({ NODE_ENV: "test", JWT_SECRET: "s".repeat(32) });
+    const signUp = (method: string, path: string) => method === "POST" && /^\/users\/?$/.test(path);
+    const ofLessons = lessons
+      .flatMap((l) => l.steps)
+      .filter((s) => signUp(s.request.method, s.request.path) && s.expect.status < 400).length;
+    const ofSolutions = challenges
+      .flatMap((c) => c.solution)
+      .filter((s) => signUp(s.request.method, s.request.path) && !s.request.form).length;
+    expect(ofLessons + ofSolutions).toBeLessThanOrEqual(signupRateLimit.max);
+  });
+
+  test("a goal reads as a person writes it", () => {
+    expect(describeWant({ method: "POST", path: "/users/", status: 415 })).toBe(
+      "POST /users/ → 415 Unsupported Media Type",
+    );
+    expect(
+      describeWant({
+        method: "GET",
+        path: /^\/users\/\d+$/,
+        status: 404,
+        detail: "User not found",
+      }),
+    ).toBe('GET /users/{id} → 404 Not Found "User not found"');
+    const limit = byId("exhaust-a-limit").goal[0];
+    if (!limit) throw new Error("no goal");
+    expect(describeWant(limit, { mark: "m1" })).toBe(
+      "GET /users/limited?client_id=me-m1 → 200 OK ×5",
+    );
+  });
+});
+
+describe("the checker", () => {
+  const goal415 = byId("make-it-415").goal;
+
+  test("a wrong attempt is rejected, saying what it saw; the right one is recognised", () => {
+    const wrong = [
+      entry({ method: "POST", path: "/users/", status: 422, detail: "Invalid request body" }),
+    ];
+    expect(check(goal415, wrong)).toEqual({
+      solved: false,
+      met: 0,
+      saw: "POST /users/ answered 422 Unprocessable Content, not 415",
+    });
+    const right = [
+      ...wrong,
+      entry({
+        method: "POST",
+        path: "/users/",
+        status: 415,
+        detail: "Send the body as application/json",
+      }),
+    ];
+    expect(check(goal415, right).solved).toBe(true);
+  });
+
+  test("the wrong 401 is not the one asked for", () => {
+    const verdict = check(byId("forge-a-token").goal, [
+      entry({ method: "GET", path: "/users/me", status: 401, detail: "Not authenticated" }),
+    ]);
+    expect(verdict).toEqual({
+      solved: false,
+      met: 0,
+      saw: 'GET /users/me answered 401 "Not authenticated", not "Invalid token"',
+    });
+  });
+
+  test("order matters, and the marker keeps other clients' requests out", () => {
+    const goal = byId("exhaust-a-limit").goal;
+    const vars = { mark: "m1" };
+    const limited = (status: number, client: string) =>
+      entry({
+        method: "GET",
+        path: "/users/limited",
+        status,
+        query: `client_id=${client}`,
+        ...(status === 429
+          ? { detail: "Rate limit exceeded", headers: { "retry-after": "60" } }
+          : {}),
+      });
+    // The lesson's own client, already exhausted: a 429 at once, which is not this challenge.
+    expect(check(goal, [limited(429, "lesson-x")], vars)).toMatchObject({
+      solved: false,
+      saw: 'GET /users/limited client_id was "lesson-x", not "me-m1"',
+    });
+    const five = Array.from({ length: 5 }, () => limited(200, "me-m1"));
+    expect(check(goal, five.slice(0, 3), vars)).toMatchObject({
+      solved: false,
+      saw: "(3 of 5 so far)",
+    });
+    expect(check(goal, [...five, limited(429, "me-m1")], vars).solved).toBe(true);
+    // A 409 before its sign-up does not count: the goal is read in order.
+    const conflict = byId("get-a-409").goal;
+    const post = (status: number) =>
+      entry({
+        method: "POST",
+        path: "/users/",
+        status,
+        detail: status === 409 ? "Email already registered" : undefined,
+      });
+    expect(check(conflict, [post(409), post(201)]).solved).toBe(false);
+    expect(check(conflict, [post(201), post(409)]).solved).toBe(true);
+  });
+});
+
+describe("against the in-process API", () => {
+  let target: Target;
+  beforeAll(async () => {
+    target = await startInProcess({ passwordHashing: { memoryCost: 1024, timeCost: 1 } });
+  });
+  afterAll(() => target.close());
+
+  test("the log is the API's own: each answer once, with what the checks read", async () => {
+    const log = target.log;
+    if (!log) throw new Error("no log in-process");
+    const mark = log.mark();
+    const request = prepareRequest({ method: "PUT", path: "/users/me?x=1" }, {}, target.baseUrl);
+    const answer = await send(request);
+    const seen = log.since(mark);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({
+      method: "PUT",
+      path: "/users/me",
+      status: 405,
+      query: "x=1",
+      detail: "Method Not Allowed",
+      headers: { allow: answer.headers.find(([n]) => n === "allow")?.[1] },
+      request_id: answer.headers.find(([n]) => n === "x-request-id")?.[1],
+    });
+  });
+
+  test("a wrong attempt (422 where 415 is asked) is rejected; the reference solution is recognised", async () => {
+    const log = target.log;
+    if (!log) throw new Error("no log in-process");
+    const challenge = byId("make-it-415");
+    const vars = attemptVars(target);
+    const mark = log.mark();
+    await send(
+      prepareRequest(
+        {
+          method: "POST",
+          path: "/users/",
+          json: { email: "not-an-email", password: "long-enough-1" },
+        },
+        vars,
+        target.baseUrl,
+      ),
+    );
+    expect(check(challenge.goal, log.since(mark), vars)).toEqual({
+      solved: false,
+      met: 0,
+      saw: "POST /users/ answered 422 Unprocessable Content, not 415",
+    });
+    expect((await verifySolution(challenge, target)).solved).toBe(true);
+  });
+
+  test("requests made before a challenge starts never count", async () => {
+    const log = target.log;
+    if (!log) throw new Error("no log in-process");
+    const challenge = byId("alive-and-ready");
+    const vars = attemptVars(target);
+    for (const path of ["/health/live", "/health"])
+      await send(prepareRequest({ method: "GET", path }, vars, target.baseUrl));
+    expect(check(challenge.goal, log.since(log.mark()), vars).solved).toBe(false);
+  });
+});
+
+describe("runChallenges", () => {
+  const style = createStyle(false);
+  const rateLimiting = lessons.find((l) => l.id === "rate-limiting");
+
+  test("keys from a pipe: a hint, then the log shows the goal met and it says what it saw", async () => {
+    const target = await startInProcess({ passwordHashing: { memoryCost: 1024, timeCost: 1 } });
+    try {
+      if (!rateLimiting) throw new Error("no rate-limiting lesson");
+      let out = "";
+      const keys = ["h", "solve", "enter"];
+      const result = await runChallenges(rateLimiting, {
+        print: (text) => {
+          out += text;
+        },
+        input: {
+          interactive: false,
+          async key() {
+            const key = keys.shift() ?? "eof";
+            if (key !== "solve") return key;
+            // The learner's requests, as curl would send them, with the mark the task printed.
+            const mark = out.match(/client_id=(me-[a-z0-9]+)/)?.[1];
+            for (let i = 0; i < 6; i++)
+              await fetch(`${target.baseUrl}/users/limited?client_id=${mark}`);
+            return "enter";
+          },
+          poll: () => undefined,
+          line: async () => undefined,
+          close() {},
+        },
+        style,
+        target,
+      });
+      expect(result).toEqual({ solved: ["exhaust-a-limit"], quit: false });
+      expect(out).toContain(`Your API: ${target.baseUrl}`);
+      expect(out).toContain("Hint 1 of 2");
+      expect(out).toMatch(
+        /← GET \/users\/limited\?client_id=me-\w+ → 429 Too Many Requests \(Rate limit exceeded\)/,
+      );
+      expect(out).toContain("✓ Solved: exhaust a client's limit and read Retry-After");
+    } finally {
+      await target.close();
+    }
+  });
+  test("with --url there is no log to watch: it says so and skips", async () => {
+    let out = "";
+    const lesson = lessons.find((l) => challengesOf(l.id).length) ?? fixtureLesson("x", []);
+    const result = await runChallenges(lesson, {
+      print: (text) => {
+        out += text;
+      },
+      input: {
+        interactive: false,
+        key: async () => "q",
+        poll: () => undefined,
+        line: async () => undefined,
+        close() {},
+      },
+      style,
+      target: fakeTarget("http://127.0.0.1:9"),
+    });
+    expect(result).toEqual({ solved: [], quit: false });
+    expect(out).toContain("Challenge skipped");
+    expect(out).toContain("--url");
+  });
+});
