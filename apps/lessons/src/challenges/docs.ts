@@ -2,7 +2,7 @@
 import { curlCommand, shellVar } from "../curl.ts";
 import { DOCS_BASE_URL } from "../examples.ts";
 import { prepareRequest } from "../http.ts";
-import { fill, placeholdersIn, type Vars } from "../template.ts";
+import { fill, type Vars } from "../template.ts";
 import { challengesOf } from "./all.ts";
 import { describeWant } from "./check.ts";
 import type { Challenge } from "./model.ts";
@@ -13,20 +13,18 @@ const EXAMPLE_MARK = "demo";
 function solution(challenge: Challenge, vars: Vars): string {
   const commands: string[] = [];
   for (const step of challenge.solution) {
-    // A value an earlier answer gave: shown as the shell variable a reader would set.
-    for (const name of placeholdersIn(step.request)) {
-      if (vars[name] === undefined) vars[name] = `$${shellVar(name)}`;
-    }
     const request = prepareRequest(step.request, vars, DOCS_BASE_URL);
-    const kept = Object.entries(step.capture ?? {}).map(
-      ([name, from]) =>
-        `# keep ${from.startsWith("header:") ? `the ${from.slice(7)} header` : `${from} of the answer`} as ${shellVar(name)}`,
+    const kept = Object.entries(step.capture ?? {}).map(([name, from]) =>
+      from === "header:location"
+        ? "# its Location header names the new user, e.g. /users/2"
+        : `# keep ${from} of the answer as ${shellVar(name)}`,
     );
     const times = step.repeat && step.repeat > 1 ? [`# ${step.repeat} times:`] : [];
-    commands.push(
-      [...times, curlCommand(request, { tokenComment: "kept above" }), ...kept].join("\n"),
-    );
-    for (const name of Object.keys(step.capture ?? {})) vars[name] = `$${shellVar(name)}`;
+    commands.push([...times, curlCommand(request), ...kept].join("\n"));
+    // What a reader pastes in later: a bearer token goes in as $NAME, anything else as <NAME>.
+    for (const [name, from] of Object.entries(step.capture ?? {})) {
+      vars[name] = from === "header:location" ? "/users/2" : `<${shellVar(name)}>`;
+    }
   }
   return commands.join("\n\n");
 }
@@ -44,7 +42,7 @@ export function challengeSections(lessonId: string, lessonSlug: string): string[
     return [
       `<a id="challenge-${challenge.id}"></a>\n\n## Challenge: ${challenge.title}`,
       fill(challenge.task, vars),
-      `Solve it from another terminal (curl, [the .http file](http/${lessonSlug}.http), or Swagger UI at \`/docs\`) while \`bun run lessons --lesson ${lessonId}\` waits at the challenge: it prints its API's URL and watches that API's own request log. Only requests made after the challenge starts count, and \`{{mark}}\` (here \`${EXAMPLE_MARK}\`) is fresh for each attempt. Solved when the log shows, in this order:`,
+      `Solve it from another terminal (curl, [the .http file](http/${lessonSlug}.http), or Swagger UI at \`/docs\`) while \`bun run lessons --lesson ${lessonId}\` waits at the challenge: it prints its API's URL and watches that API's own request log. Only requests made after the challenge starts count${challenge.task.includes("{{mark}}") ? ` (and the runner prints a fresh id in place of \`${EXAMPLE_MARK}\` for each attempt)` : ""}. Solved when the log shows, in this order:`,
       goal,
       hints,
       `<details><summary>A solution</summary>\n\n\`\`\`sh\n${solution(challenge, vars)}\n\`\`\`\n\nWhat to notice: ${challenge.lesson}\n\n</details>`,
