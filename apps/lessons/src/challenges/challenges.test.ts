@@ -217,7 +217,8 @@ describe("runChallenges", () => {
     try {
       if (!rateLimiting) throw new Error("no rate-limiting lesson");
       let out = "";
-      const keys = ["h", "solve", "enter"];
+      let retryAfter = "";
+      const keys = ["h", "solve"];
       const result = await runChallenges(rateLimiting, {
         print: (text) => {
           out += text;
@@ -229,18 +230,23 @@ describe("runChallenges", () => {
             if (key !== "solve") return key;
             // The learner's requests, as curl would send them, with the mark the task printed.
             const mark = out.match(/client_id=(me-[a-z0-9]+)/)?.[1];
-            for (let i = 0; i < 6; i++)
-              await fetch(`${target.baseUrl}/users/limited?client_id=${mark}`);
+            for (let i = 0; i < 6; i++) {
+              const answer = await fetch(`${target.baseUrl}/users/limited?client_id=${mark}`);
+              retryAfter = answer.headers.get("retry-after") ?? "";
+            }
             return "enter";
           },
           poll: () => undefined,
-          line: async () => undefined,
+          // The question after solving: the learner read Retry-After off the 429.
+          line: async () => retryAfter,
           close() {},
         },
         style,
         target,
       });
       expect(result).toEqual({ solved: ["exhaust-a-limit"], quit: false });
+      expect(out).toContain("How many seconds did Retry-After ask you to wait?");
+      expect(out).toContain("✓ right, that is what the answer said");
       expect(out).toContain(`Your API: ${target.baseUrl}`);
       expect(out).toContain("Hint 1 of 2");
       expect(out).toMatch(

@@ -102,8 +102,20 @@ async function watch(
           style.green(`✓ Solved: ${challenge.title}`),
           style.dim("  The API's log shows:"),
           ...verdict.saw.map((line) => `    ${line}`),
-          ...wrap(challenge.lesson, width, "  "),
         );
+        const question = challenge.question;
+        const answer = question?.answer(verdict.met);
+        if (question && answer !== undefined) {
+          print(`\n${question.ask} `);
+          const typed = await input.line(print);
+          if (typed === undefined) return "quit";
+          say(
+            typed.trim() === answer
+              ? style.green("  ✓ right, that is what the answer said")
+              : style.yellow(`  The answer said ${answer}.`),
+          );
+        }
+        say(...wrap(challenge.lesson, width, "  "));
         return "solved";
       }
       const progress = `${verdict.met} of ${challenge.goal.length}`;

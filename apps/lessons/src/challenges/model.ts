@@ -63,10 +63,15 @@ export interface Challenge {
   goal: Want[];
   /** What the learner should notice once it is solved. */
   lesson: string;
+  /**
+   * Asked once it is solved, to check the learner read the answer (e.g. its `Retry-After`):
+   * the right answer comes from the entries that met the goal, one per want.
+   */
+  question?: { ask: string; answer: (met: LogEntry[]) => string | undefined };
   solution: SolutionStep[];
 }
 
 export type Verdict =
-  | { solved: true; saw: string[] }
+  | { solved: true; saw: string[]; met: LogEntry[] }
   /** `met`: how many wants the log already shows; `saw`: what the last relevant answer was. */
   | { solved: false; met: number; saw?: string };

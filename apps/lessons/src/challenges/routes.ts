@@ -64,6 +64,10 @@ export const routeChallenges: Challenge[] = [
     ],
     lesson:
       "`Retry-After` says how many seconds until this client may ask again; any other `client_id` is unaffected.",
+    question: {
+      ask: "How many seconds did Retry-After ask you to wait?",
+      answer: (met) => met.at(-1)?.headers["retry-after"],
+    },
     solution: [{ request: { method: "GET", path: `${LIMITED}?client_id=me-{{mark}}` }, repeat: 6 }],
   },
   {
