@@ -8,6 +8,7 @@ import { fakeTarget, lesson as fixtureLesson } from "../test-support.ts";
 import { attemptVars, challengeIdsOf, challenges, challengesOf } from "./all.ts";
 import { check, describeWant } from "./check.ts";
 import { runChallenges } from "./interactive.ts";
+import { RequestLog } from "./log.ts";
 import type { LogEntry } from "./model.ts";
 import { verifySolution } from "./solve.ts";
 
@@ -148,6 +149,39 @@ describe("the checker", () => {
       });
     expect(check(conflict, [post(409), post(201)]).solved).toBe(false);
     expect(check(conflict, [post(201), post(409)]).solved).toBe(true);
+  });
+});
+
+describe("the request log", () => {
+  test("an answer is published once its access line and its response are joined; old entries go first", async () => {
+    const log = new RequestLog();
+    const answer = async (i: number) => {
+      const id = `r-${i}`;
+      log.access({
+        method: "GET",
+        path: "/users/limited",
+        status: 200,
+        duration_ms: 1,
+        request_id: id,
+      });
+      await log.answered(
+        new Request(`http://api.test/users/limited?client_id=c${i}`),
+        new Response("{}", { headers: { "x-request-id": id } }),
+      );
+    };
+    // A response nobody logged (or logged twice) is not an entry.
+    await log.answered(
+      new Request("http://api.test/"),
+      new Response("", { headers: { "x-request-id": "stray" } }),
+    );
+    expect(log.mark()).toBe(0);
+    for (let i = 1; i <= 2500; i++) await answer(i);
+    expect(log.mark()).toBe(2500);
+    const recent = log.since(2490);
+    expect(recent.map((e) => e.query)).toEqual(
+      Array.from({ length: 10 }, (_, k) => `client_id=c${2491 + k}`),
+    );
+    expect(log.since(0).length).toBeLessThanOrEqual(2000);
   });
 });
 

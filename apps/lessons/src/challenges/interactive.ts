@@ -68,7 +68,11 @@ export async function runChallenges(
       "",
       `  Your API: ${style.cyan(target.baseUrl)}   (Swagger UI: ${target.baseUrl}/docs)`,
       style.dim("  Work from another terminal; the runner reads the API's own request log."),
-      style.dim(`  Goal: ${challenge.goal.map((w) => describeWant(w, vars)).join(", then ")}`),
+      ...wrap(
+        `Goal: ${challenge.goal.map((w) => describeWant(w, vars)).join(", then ")}`,
+        width,
+        "  ",
+      ).map(style.dim),
     );
     const end = await watch(challenge, vars, target.log, context, width);
     if (end === "quit") return { solved, quit: true };
@@ -93,7 +97,7 @@ async function watch(
   for (;;) {
     // What arrived since the last look: each answer, then what the check makes of it.
     if (log.mark() > shown) {
-      for (const entry of log.entries.slice(shown)) say(`  ← ${describeEntry(entry)}`);
+      for (const entry of log.since(shown)) say(`  ← ${describeEntry(entry)}`);
       shown = log.mark();
       const verdict = check(challenge.goal, log.since(start), vars);
       if (verdict.solved) {
@@ -119,7 +123,8 @@ async function watch(
         return "solved";
       }
       const progress = `${verdict.met} of ${challenge.goal.length}`;
-      say(style.yellow(`    not yet (${progress})${verdict.saw ? `: ${verdict.saw}` : ""}`));
+      const notYet = `not yet (${progress})${verdict.saw ? `: ${verdict.saw}` : ""}`;
+      say(...wrap(notYet, width, "    ").map(style.yellow));
     }
     const key = await nextKey(input, log, shown);
     if (key === undefined) continue;

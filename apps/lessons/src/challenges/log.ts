@@ -16,9 +16,12 @@ export type AccessFields = Parameters<NonNullable<Logger["access"]>>[0];
 const KEPT_HEADERS = ["allow", "retry-after", "www-authenticate", "location", "ratelimit"];
 /** Access lines still waiting for their answer; bounded so a stray one cannot pile up. */
 const MAX_PENDING = 256;
+/** Entries kept: far more than any challenge reads, few enough that a request loop cannot grow it. */
+const MAX_ENTRIES = 2000;
 
 export class RequestLog {
-  readonly entries: LogEntry[] = [];
+  private entries: LogEntry[] = [];
+  private last = 0;
   private readonly pending = new Map<string, AccessFields>();
   private readonly listeners = new Set<() => void>();
 
@@ -61,18 +64,19 @@ export class RequestLog {
         // Not the JSON it claims to be: the check then sees no detail, which is what it is.
       }
     }
-    entry.seq = this.entries.length + 1;
+    entry.seq = ++this.last;
     this.entries.push(entry);
+    if (this.entries.length > MAX_ENTRIES) this.entries = this.entries.slice(-MAX_ENTRIES / 2);
     for (const listener of this.listeners) listener();
   }
 
   /** The position a challenge starts counting after. */
   mark(): number {
-    return this.entries.length;
+    return this.last;
   }
 
   since(mark: number): LogEntry[] {
-    return this.entries.slice(mark);
+    return this.entries.filter((entry) => entry.seq > mark);
   }
 
   /** Calls `listener` after each new entry; returns the unsubscribe. */
@@ -83,7 +87,7 @@ export class RequestLog {
 
   /** Resolves at the next entry (or at once if the log is already past `mark`). */
   next(mark: number): Promise<void> {
-    if (this.entries.length > mark) return Promise.resolve();
+    if (this.last > mark) return Promise.resolve();
     return new Promise((resolve) => {
       const off = this.subscribe(() => {
         off();
