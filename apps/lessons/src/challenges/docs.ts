@@ -44,7 +44,7 @@ export function challengeSections(lessonId: string, lessonSlug: string): string[
       fill(challenge.task, vars),
       `Solve it from another terminal (curl, [the .http file](http/${lessonSlug}.http), or Swagger UI at \`/docs\`) while \`bun run lessons --lesson ${lessonId}\` waits at the challenge: it prints its API's URL and watches that API's own request log. Only requests made after the challenge starts count${challenge.task.includes("{{mark}}") ? ` (and the runner prints a fresh id in place of \`${EXAMPLE_MARK}\` for each attempt)` : ""}. Solved when the log shows, in this order:`,
       goal,
-      ...(challenge.question ? [`Then the runner asks: *${challenge.question.ask}*`] : []),
+      ...(challenge.question ? [`Then the runner asks: _${challenge.question.ask}_`] : []),
       hints,
       `<details><summary>A solution</summary>\n\n\`\`\`sh\n${solution(challenge, vars)}\n\`\`\`\n\nWhat to notice: ${challenge.lesson}\n\n</details>`,
     ].join("\n\n");
