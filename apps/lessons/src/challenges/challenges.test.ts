@@ -239,12 +239,86 @@ describe("against the in-process API", () => {
   test("requests made before a challenge starts never count", async () => {
     const log = target.log;
     if (!log) throw new Error("no log in-process");
-    const challenge = byId("alive-and-ready");
+    const challenge = byId("make-it-415");
     const vars = attemptVars(target);
-    for (const path of ["/health/live", "/health"])
-      await send(prepareRequest({ method: "GET", path }, vars, target.baseUrl));
+    const before = log.mark();
+    const form = { method: "POST" as const, path: "/users/", form: { email: "a@b.c" } };
+    await send(prepareRequest(form, vars, target.baseUrl));
+    expect(check(challenge.goal, log.since(before), vars).solved).toBe(true);
     expect(check(challenge.goal, log.since(log.mark()), vars).solved).toBe(false);
   });
+});
+
+describe("the outage challenge", () => {
+  const style = createStyle(false);
+  const outage = lessons.find((l) => l.id === "database-outage");
+  const signUp = (target: Target, email: string) =>
+    fetch(`${target.baseUrl}/users/`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password: "outage-password-1" }),
+    });
+
+  test("the runner holds the lock until the log shows the 503, then the same sign-up passes", async () => {
+    const target = await startInProcess({ passwordHashing: { memoryCost: 1024, timeCost: 1 } });
+    try {
+      if (!outage) throw new Error("no database-outage lesson");
+      let out = "";
+      const statuses: number[] = [];
+      const keys = ["send", "send"];
+      const result = await runChallenges(outage, {
+        print: (text) => {
+          out += text;
+        },
+        input: {
+          interactive: false,
+          async key() {
+            if (!keys.shift()) return "eof";
+            statuses.push((await signUp(target, "outage@example.com")).status);
+            return "enter";
+          },
+          poll: () => undefined,
+          line: async () => undefined,
+          close() {},
+        },
+        style,
+        target,
+      });
+      expect(statuses).toEqual([503, 201]);
+      expect(result).toEqual({ solved: ["outage-then-retry"], quit: false });
+      const taken = out.indexOf("holds the database's write lock");
+      const released = out.indexOf("let go of the lock");
+      const the503 = out.indexOf("← POST /users/ → 503 Service Unavailable (Database unavailable)");
+      expect(taken).toBeGreaterThan(-1);
+      expect(the503).toBeGreaterThan(taken);
+      expect(released).toBeGreaterThan(the503);
+    } finally {
+      await target.close();
+    }
+  }, 30_000);
+
+  test("quitting while the lock is held lets go of it", async () => {
+    const target = await startInProcess({ passwordHashing: { memoryCost: 1024, timeCost: 1 } });
+    try {
+      if (!outage) throw new Error("no database-outage lesson");
+      const result = await runChallenges(outage, {
+        print: () => {},
+        input: {
+          interactive: false,
+          key: async () => "q",
+          poll: () => undefined,
+          line: async () => undefined,
+          close() {},
+        },
+        style,
+        target,
+      });
+      expect(result).toEqual({ solved: [], quit: true });
+      expect((await signUp(target, "after-quit@example.com")).status).toBe(201);
+    } finally {
+      await target.close();
+    }
+  }, 30_000);
 });
 
 describe("runChallenges", () => {

@@ -3,8 +3,9 @@
  * the interactive loop (`runChallenges`), and reference solutions for `--auto`.
  */
 export { attemptVars, challengeIdsOf, challenges, challengesOf } from "./all.ts";
+export { Attempt } from "./attempt.ts";
 export { check, describeEntry, describeWant } from "./check.ts";
 export type { ChallengeContext, ChallengesOutcome } from "./interactive.ts";
 export { runChallenges } from "./interactive.ts";
 export type { Challenge, LogEntry, Verdict, Want } from "./model.ts";
-export { playSolution, verifySolution } from "./solve.ts";
+export { playStep, verifySolution } from "./solve.ts";

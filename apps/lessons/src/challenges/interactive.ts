@@ -9,11 +9,11 @@ import type { Input, Key } from "../input.ts";
 import type { Lesson } from "../model.ts";
 import { wrap } from "../render.ts";
 import type { Target } from "../target.ts";
-import { fill, type Vars } from "../template.ts";
-import { attemptVars, challengesOf } from "./all.ts";
-import { check, describeEntry, describeWant } from "./check.ts";
+import { fill } from "../template.ts";
+import { challengesOf } from "./all.ts";
+import { Attempt } from "./attempt.ts";
+import { describeEntry, describeWant } from "./check.ts";
 import type { RequestLog } from "./log.ts";
-import type { Challenge } from "./model.ts";
 
 export interface ChallengeContext {
   /** Writes text as it is (add your own newlines), like the runner's `write`. */
@@ -31,6 +31,10 @@ export interface ChallengesOutcome {
   /** The learner pressed `q` (or the input ended): stop the lesson too. */
   quit: boolean;
 }
+
+const LOCK_TAKEN =
+  "  ⚙ The runner now holds the database's write lock from another connection, as a long migration would.";
+const LOCK_RELEASED = "  ⚙ The runner let go of the lock: the database takes writes again.";
 
 /** How often a terminal's keys are looked at while waiting for the log (the log wakes at once). */
 const KEY_TICK_MS = 100;
@@ -58,7 +62,10 @@ export async function runChallenges(
     return { solved, quit: false };
   }
   for (const [i, challenge] of list.entries()) {
-    const vars = attemptVars(target);
+    const attempt = Attempt.create(challenge, target, (held) =>
+      say(style.magenta(held ? LOCK_TAKEN : LOCK_RELEASED)),
+    );
+    const { vars } = attempt;
     say(
       "",
       style.bold(
@@ -74,7 +81,13 @@ export async function runChallenges(
         "  ",
       ).map(style.dim),
     );
-    const end = await watch(challenge, vars, target.log, context, width);
+    let end: Awaited<ReturnType<typeof watch>>;
+    try {
+      await attempt.prepare();
+      end = await watch(attempt, context, width);
+    } finally {
+      await attempt.end();
+    }
     if (end === "quit") return { solved, quit: true };
     if (end === "solved") solved.push(challenge.id);
   }
@@ -82,16 +95,14 @@ export async function runChallenges(
 }
 
 async function watch(
-  challenge: Challenge,
-  vars: Vars,
-  log: RequestLog,
+  attempt: Attempt,
   context: ChallengeContext,
   width: number,
 ): Promise<"solved" | "skipped" | "quit"> {
   const { print, style, input } = context;
+  const { challenge, vars, log } = attempt;
   const say = (...lines: string[]) => print(`${lines.join("\n")}\n`);
-  const start = log.mark();
-  let shown = start;
+  let shown = attempt.start;
   let hints = 0;
   say("", style.dim("  Waiting for your requests…   [h] hint   [s] skip   [q] quit"));
   for (;;) {
@@ -99,7 +110,7 @@ async function watch(
     if (log.mark() > shown) {
       for (const entry of log.since(shown)) say(`  ← ${describeEntry(entry)}`);
       shown = log.mark();
-      const verdict = check(challenge.goal, log.since(start), vars);
+      const verdict = await attempt.verdict();
       if (verdict.solved) {
         say(
           "",

@@ -61,6 +61,11 @@ export interface Challenge {
   /** Shown one at a time on `h`, mildest first. */
   hints: string[];
   goal: Want[];
+  /**
+   * The runner holds the database's write lock from the start (as another process would) and
+   * lets go once the log shows this many wants met: the outage lesson's 503, then its retry.
+   */
+  lockDatabase?: { releaseAfter: number };
   /** What the learner should notice once it is solved. */
   lesson: string;
   /**

@@ -96,23 +96,30 @@ export const routeChallenges: Challenge[] = [
     ],
   },
   {
-    id: "alive-and-ready",
+    id: "outage-then-retry",
     lessonId: "database-outage",
-    title: "ask whether the API is alive, and whether it is ready",
-    task: "A load balancer asks two questions: is the process serving (`GET /health/live`), and would every route work now, database included (`GET /health`)? Ask both.",
+    title: "live through an outage: 503, then the retry",
+    task: "The runner now holds the database's write lock, as a long migration would. Sign up an account with `POST /users/`: the API waits about a second for the lock, then answers 503 with `Retry-After`. As soon as the log shows that 503 the runner lets go of the lock; then send the very same sign-up again.",
     hints: [
-      "Both are plain GETs, no token needed.",
-      "`/health` tries a write it rolls back: during the lesson's outage it would have answered 503 with `Retry-After`.",
+      "Any valid sign-up will do: `POST /users/` with JSON `email` and `password`.",
+      "The second request is byte for byte the first: the 503 created nothing, so the address is still free.",
     ],
     goal: [
-      { method: "GET", path: "/health/live", status: 200 },
-      { method: "GET", path: "/health", status: 200 },
+      {
+        method: "POST",
+        path: "/users/",
+        status: 503,
+        detail: "Database unavailable",
+        also: {
+          says: "with Retry-After",
+          test: (entry) => /^\d+$/.test(entry.headers["retry-after"] ?? ""),
+        },
+      },
+      { method: "POST", path: "/users/", status: 201 },
     ],
+    lockDatabase: { releaseAfter: 1 },
     lesson:
-      "Liveness only says the process runs; readiness is what decides whether traffic is sent here.",
-    solution: [
-      { request: { method: "GET", path: "/health/live" } },
-      { request: { method: "GET", path: "/health" } },
-    ],
+      "A 503 is temporary and says when to come back; a write that got one did not happen, so the same request is safe to send again.",
+    solution: [{ request: signUpMe() }, { request: signUpMe() }],
   },
 ];
