@@ -100,7 +100,7 @@ export function check(goal: Want[], entries: LogEntry[], vars: Vars = {}): Verdi
   if (at === goal.length) return { solved: true, saw: met.map(describeEntry), met };
   const last = entries.at(-1);
   if (!saw && last && !counted.has(last)) saw = `last answer: ${describeEntry(last)}`;
-  const progress = count > 0 ? ` (${count} of ${goal[at]?.times ?? 1} so far)` : "";
-  const said = `${saw ?? ""}${progress}`.trim();
+  const progress = count > 0 ? `${count} of ${goal[at]?.times ?? 1} so far` : "";
+  const said = [saw, progress].filter(Boolean).join("; ");
   return { solved: false, met: at, ...(said ? { saw: said } : {}) };
 }

@@ -32,6 +32,16 @@ export interface ChallengesOutcome {
   quit: boolean;
 }
 
+/** `    • text`, wrapped with the later lines under the text. */
+function bullet(text: string, width: number): string[] {
+  return wrap(text, width, "      ").map((line, i) =>
+    i === 0 ? `    • ${line.trimStart()}` : line,
+  );
+}
+
+/** Swagger UI's own page and the OpenAPI document it loads: not requests a challenge is about. */
+const SWAGGER_PAGE = /^\/(docs(\/|$)|openapi\.json$)/;
+
 const LOCK_TAKEN =
   "  ⚙ The runner now holds the database's write lock from another connection, as a long migration would.";
 const LOCK_RELEASED = "  ⚙ The runner let go of the lock: the database takes writes again.";
@@ -75,11 +85,8 @@ export async function runChallenges(
       "",
       `  Your API: ${style.cyan(target.baseUrl)}   (Swagger UI: ${target.baseUrl}/docs)`,
       style.dim("  Work from another terminal; the runner reads the API's own request log."),
-      ...wrap(
-        `Goal: ${challenge.goal.map((w) => describeWant(w, vars)).join(", then ")}`,
-        width,
-        "  ",
-      ).map(style.dim),
+      style.dim(`  Solved when the log shows${challenge.goal.length > 1 ? ", in order" : ""}:`),
+      ...challenge.goal.flatMap((want) => bullet(describeWant(want, vars), width)),
     );
     let end: Awaited<ReturnType<typeof watch>>;
     try {
@@ -108,8 +115,10 @@ async function watch(
   for (;;) {
     // What arrived since the last look: each answer, then what the check makes of it.
     if (log.mark() > shown) {
-      for (const entry of log.since(shown)) say(`  ← ${describeEntry(entry)}`);
+      const fresh = log.since(shown).filter((entry) => !SWAGGER_PAGE.test(entry.path));
       shown = log.mark();
+      if (!fresh.length) continue;
+      for (const entry of fresh) say(`  ← ${describeEntry(entry)}`);
       const verdict = await attempt.verdict();
       if (verdict.solved) {
         say(
@@ -133,8 +142,9 @@ async function watch(
         say(...wrap(challenge.lesson, width, "  "));
         return "solved";
       }
-      const progress = `${verdict.met} of ${challenge.goal.length}`;
-      const notYet = `not yet (${progress})${verdict.saw ? `: ${verdict.saw}` : ""}`;
+      const steps = challenge.goal.length;
+      const progress = steps > 1 ? ` (${verdict.met} of ${steps} done)` : "";
+      const notYet = `not yet${progress}${verdict.saw ? `: ${verdict.saw}` : ""}`;
       say(...wrap(notYet, width, "    ").map(style.yellow));
     }
     const key = await nextKey(input, log, shown);

@@ -86,7 +86,9 @@ describe.skipIf(!TMUX)("a challenge in a real terminal (tmux)", () => {
     panes.start("bad-input");
     let screen = await panes.waitFor(0, "Waiting for your requests");
     expect(screen).toContain("Challenge: make the API answer 415");
-    expect(screen).toContain("Goal: POST /users/ → 415 Unsupported Media Type");
+    expect(screen).toContain(
+      "Solved when the log shows:\n    • POST /users/ → 415 Unsupported Media Type",
+    );
     const url = screen.match(/Your API: (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
     if (!url) throw new Error(`no API URL on screen:\n${screen}`);
 
@@ -96,12 +98,16 @@ describe.skipIf(!TMUX)("a challenge in a real terminal (tmux)", () => {
       `curl -s -o /dev/null -w 'got %{http_code}\\n' ${url}/users/ -H 'content-type: application/json' -d '{"email":"nope","password":"long-enough-1"}'`,
     );
     await panes.waitFor(1, "got 422");
-    screen = await panes.waitFor(0, "not yet (0 of 1)");
+    screen = await panes.waitFor(0, "not yet: ");
     expect(screen).toContain("← POST /users/ → 422 Unprocessable Content (Invalid request body)");
     expect(screen).toContain("POST /users/ answered 422 Unprocessable Content, not 415");
 
     panes.type(0, "h");
     screen = await panes.waitFor(0, "Hint 1 of 2");
+
+    // Opening Swagger UI loads its page from the same API: not a request the challenge is about.
+    panes.type(1, `curl -s -o /dev/null -w 'docs %{http_code}\\n' ${url}/docs`);
+    await panes.waitFor(1, "docs 200");
 
     // An HTML form where JSON is expected: 415, recognised from the log.
     panes.type(
@@ -113,6 +119,7 @@ describe.skipIf(!TMUX)("a challenge in a real terminal (tmux)", () => {
     expect(screen).toContain(
       "POST /users/ → 415 Unsupported Media Type (Send the body as application/json)",
     );
+    expect(screen).not.toContain("GET /docs");
     await panes.waitFor(0, "[solved: make-it-415]");
     panes.type(0, "");
     await panes.waitFor(0, "[exited 0]");
