@@ -43,8 +43,8 @@ function bullet(text: string, width: number): string[] {
 const SWAGGER_PAGE = /^\/(docs(\/|$)|openapi\.json$)/;
 
 const LOCK_TAKEN =
-  "  ⚙ The runner now holds the database's write lock from another connection, as a long migration would.";
-const LOCK_RELEASED = "  ⚙ The runner let go of the lock: the database takes writes again.";
+  "⚙ The runner now holds the database's write lock from another connection, as a long migration would.";
+const LOCK_RELEASED = "⚙ The runner let go of the lock: the database takes writes again.";
 
 /** How often a terminal's keys are looked at while waiting for the log (the log wakes at once). */
 const KEY_TICK_MS = 100;
@@ -73,7 +73,7 @@ export async function runChallenges(
   }
   for (const [i, challenge] of list.entries()) {
     const attempt = Attempt.create(challenge, target, (held) =>
-      say(style.magenta(held ? LOCK_TAKEN : LOCK_RELEASED)),
+      say(...wrap(held ? LOCK_TAKEN : LOCK_RELEASED, width, "  ").map(style.magenta)),
     );
     const { vars } = attempt;
     say(
