@@ -3,7 +3,7 @@ import { loadConfig } from "@statuslab/api";
 import { createStyle } from "../color.ts";
 import { prepareRequest, send } from "../http.ts";
 import { lessons } from "../lessons/index.ts";
-import { startInProcess, type Target } from "../target.ts";
+import { remoteTarget, startInProcess, type Target } from "../target.ts";
 import { fakeTarget, lesson as fixtureLesson } from "../test-support.ts";
 import { attemptVars, challengeIdsOf, challenges, challengesOf } from "./all.ts";
 import { check, describeWant } from "./check.ts";
@@ -388,6 +388,7 @@ describe("runChallenges", () => {
       target: fakeTarget("http://127.0.0.1:9"),
     });
     expect(result).toEqual({ solved: [], quit: false });
+    expect(remoteTarget("http://127.0.0.1:9").log).toBeUndefined();
     expect(out).toContain("Challenge skipped");
     expect(out).toContain("--url");
   });
