@@ -199,7 +199,7 @@ describe("with keys from a pipe (scripted sessions)", () => {
       const child = Bun.spawn([process.execPath, MAIN], {
         cwd: REPO_ROOT,
         env: { ...process.env, FORCE_COLOR: "", NO_COLOR: "", LESSONS_STATE: join(dir, "p.json") },
-        stdin: new TextEncoder().encode(transcriptKeys(first.steps.length)),
+        stdin: new TextEncoder().encode(transcriptKeys(first)),
         stdout: "pipe",
         stderr: "pipe",
       });
