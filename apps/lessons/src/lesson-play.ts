@@ -7,7 +7,7 @@ import { stepLine } from "./auto.ts";
 import { dependentsOf, setterOf, taughtIn, variablesUsedBy } from "./dependencies.ts";
 import type { Lesson, StatusCodeDoc, Step } from "./model.ts";
 import { prepareStep } from "./prepare-step.ts";
-import { recordReached, recordStepPassed } from "./progress.ts";
+import { loadProgress, recordReached, recordStepPassed } from "./progress.ts";
 import { indent, renderRequest, statusLabel, wrap } from "./render.ts";
 import { executeStep } from "./run.ts";
 import {
@@ -77,7 +77,10 @@ export class LessonPlay {
 
   async steps(from = 0): Promise<PlayEnd> {
     for (let i = from; i < this.lesson.steps.length; i++) {
-      recordReached(this.c.statePath, this.lesson.id, i);
+      // Opening a lesson is not progress: only a step beyond the first is worth a file.
+      if (i > 0 || loadProgress(this.c.statePath).lessons[this.lesson.id]) {
+        recordReached(this.c.statePath, this.lesson.id, i);
+      }
       const end = await this.playStep(i);
       if (end !== "next") return end;
     }
