@@ -131,7 +131,8 @@ export class LessonPlay {
       this.record(step, result);
       const mark =
         result.outcome === "skipped" ? style.dim("- skipped") : style.red("✗ cannot send");
-      await screen.say("", `${mark} — ${result.reason}`);
+      const shown = prepared.kind === "skipped" && prepared.request;
+      await screen.say(...(shown ? [""] : []), `${mark} — ${result.reason}`);
       const blocker = this.blocker(i);
       if (blocker === undefined) return this.next(last);
       const title = (this.lesson.steps[blocker] as Step).title;
