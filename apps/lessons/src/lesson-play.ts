@@ -43,6 +43,8 @@ export class LessonPlay {
   readonly sent = new Set<string>();
   readonly predictions = { right: 0, made: 0 };
   private readonly runOptions: RunOptions;
+  /** The next step is drawn below what is on screen rather than on a clear one. */
+  private keepScreen = false;
 
   constructor(
     private readonly c: PlayContext,
@@ -98,7 +100,9 @@ export class LessonPlay {
     const { screen } = this.c;
     const { style, width } = screen.view;
     const total = this.lesson.steps.length;
-    screen.clear();
+    if (this.keepScreen) await screen.say("");
+    else screen.clear();
+    this.keepScreen = false;
     await screen.say(
       ...wrap(`Lesson ${this.number} · ${this.lesson.title}`, width).map(style.bold),
       ...wrap(`step ${i + 1} of ${total}: ${step.title}`, width).map(style.dim),
@@ -201,6 +205,11 @@ export class LessonPlay {
         : {}),
       ...(verdict ? { verdict } : {}),
     });
+    // A setup step's one line stays on screen and the next step follows below it, no Enter.
+    if (setup && result.outcome === "passed" && !last) {
+      this.keepScreen = true;
+      return "next";
+    }
     const score = this.predictions.made
       ? ` · predictions ${this.predictions.right} of ${this.predictions.made} right`
       : "";

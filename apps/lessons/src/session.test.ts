@@ -197,7 +197,7 @@ test("a lesson left midway resumes where it was, running the earlier steps again
 
 test("a setup step (taught by an earlier lesson) asks no prediction and explains in one line", async () => {
   const again = lesson("again", [{ ...signUp }, notFound]);
-  const { out } = await session(["2", "", "", "404", "", "201", "404", "", "", "q"], {
+  const { out } = await session(["2", "", "404", "", "201", "404", "", "", "q"], {
     lessons: [three, again],
   });
   expect(out).toContain("Setup for this lesson, no prediction needed.");

@@ -14,12 +14,17 @@ import type { Lesson } from "./model.ts";
 import { quizSteps } from "./quiz.ts";
 
 /**
- * Choose lesson 1; per step: hint, the right prediction (none for a setup step), next; the
- * quiz answered right, typing each code; back to the menu; quit.
+ * Choose lesson 1; per step: hint, the right prediction and next (a setup step: just send);
+ * the quiz answered right, typing each code; back to the menu; quit.
  */
 export function transcriptKeys(lesson: Lesson, all: readonly Lesson[] = lessons): string {
   const setup = setupSteps(all);
-  const steps = lesson.steps.flatMap((s) => ["h", setup.has(s) ? "" : String(s.expect.status), ""]);
+  // A setup step that passed goes on by itself, unless it is the last.
+  const steps = lesson.steps.flatMap((s, i) =>
+    setup.has(s)
+      ? ["h", "", ...(i === lesson.steps.length - 1 ? [""] : [])]
+      : ["h", String(s.expect.status), ""],
+  );
   const asked = quizSteps(lesson, new Set(lesson.steps.map((s) => s.id)), (s) => setup.has(s));
   const quiz = asked.map((s) => String(s.expect.status));
   return ["1", ...steps, ...quiz, "", "", "q", ""].join("\n");
