@@ -140,7 +140,11 @@ class Session {
       await screen.say(
         "",
         ...wrap(
-          `${done} of ${lessons.length} done (every step passed, every challenge solved) · progress kept in ${displayPath(this.o.statePath)}`,
+          `${done} of ${lessons.length} done · progress kept in ${displayPath(this.o.statePath)}`,
+          width,
+        ).map(style.dim),
+        ...wrap(
+          "✓ every step passed, challenges solved · ◐ a challenge open · · unfinished",
           width,
         ).map(style.dim),
       );
