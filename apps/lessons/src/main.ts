@@ -13,7 +13,8 @@ import { lessons } from "./lessons/index.ts";
 import type { Lesson } from "./model.ts";
 import { progressPath, resetProgress } from "./progress.ts";
 import { statusCodes } from "./status-codes.ts";
-import { notThisApi, remoteTarget, startInProcess, type Target } from "./target.ts";
+import { remoteTarget, startInProcess, type Target } from "./target.ts";
+import { notThisApi } from "./url-check.ts";
 
 const EXIT_USAGE = 2;
 const EXIT_INTERRUPTED = 130;

@@ -2,7 +2,6 @@ import { describe, expect, test } from "bun:test";
 import {
   IN_PROCESS_ADMIN_EMAIL,
   NEEDS_IN_PROCESS,
-  notThisApi,
   remoteTarget,
   startInProcess,
 } from "./target.ts";
@@ -29,8 +28,6 @@ describe("the in-process target", () => {
         }),
       });
       expect(login.status).toBe(200);
-      // What `--url` checks before any step: this API recognises itself.
-      expect(await notThisApi(target.baseUrl)).toBeUndefined();
       for (const power of ["lock-database", "unlock-database", "mint-expired-token"] as const) {
         expect(target.lacks(power)).toBeUndefined();
       }
@@ -83,29 +80,5 @@ describe("the --url target", () => {
     );
     expect(payload.sub).toBe("3");
     expect(payload.exp).toBeLessThan(Date.now() / 1000);
-  });
-});
-
-describe("--url aimed at something else is recognised before any step", () => {
-  const serve = (fetch: (request: Request) => Response) =>
-    Bun.serve({ port: 0, hostname: "127.0.0.1", fetch });
-  test("another API's OpenAPI document, a plain web server, nothing listening", async () => {
-    const other = serve(() => Response.json({ openapi: "3.1.0", info: { title: "Pet Store" } }));
-    const plainSite = serve(() => new Response("<h1>hello</h1>", { status: 404 }));
-    try {
-      expect(await notThisApi(`http://127.0.0.1:${other.port}`)).toBe(
-        `http://127.0.0.1:${other.port} is not the Status Code Lab API: its /openapi.json describes "Pet Store"`,
-      );
-      expect(await notThisApi(`http://127.0.0.1:${plainSite.port}`)).toContain(
-        "GET /openapi.json answered 404 without an OpenAPI document",
-      );
-    } finally {
-      other.stop(true);
-      plainSite.stop(true);
-    }
-    const closed = serve(() => new Response());
-    const url = `http://127.0.0.1:${closed.port}`;
-    closed.stop(true);
-    expect(await notThisApi(url)).toContain("cannot reach the API");
   });
 });
