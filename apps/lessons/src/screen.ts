@@ -34,6 +34,8 @@ export const MORE = "── more: [Enter] ──";
 export class Screen {
   /** Rows written since the learner last saw the top of the screen. */
   private used = 0;
+  /** The last line of the last prompt, shown again after a key that does nothing. */
+  private lastPrompt = "";
 
   constructor(private readonly o: ScreenOptions) {}
 
@@ -91,6 +93,7 @@ export class Screen {
 
   /** A prompt on its own line after a blank one; the answer follows it. */
   async prompt(text: string): Promise<void> {
+    this.lastPrompt = text.split("\n").at(-1) ?? text;
     const lines = text.split("\n").length;
     await this.room(lines + 2);
     // The blank line and any lines above the last; the answer's Enter ends the last one.
@@ -103,17 +106,25 @@ export class Screen {
     this.o.write(text);
   }
 
-  /** Waits for one of `keys`; `eof` ends it, other keys are ignored. */
+  /** Waits for one of `keys`; `eof` ends it; another key gets a line saying which will do. */
   async choose<K extends string>(keys: readonly K[]): Promise<K | "eof"> {
+    const live = this.o.input.interactive;
     for (;;) {
       const key = await this.o.input.key();
       if (key === "eof") return "eof";
       if ((keys as readonly string[]).includes(key)) {
         // Raw mode echoes nothing: end the prompt's line so what follows starts on its own.
-        if (this.o.input.interactive) this.o.write("\n");
+        if (live) this.o.write("\n");
         this.used++;
         return key as K;
       }
+      // Arrow keys and the like are not worth a word.
+      if (key.startsWith("\x1b")) continue;
+      const names = keys.map((k) => (k === "enter" ? "Enter" : k)).join(", ");
+      const { dim } = this.o.view.style;
+      this.o.write(`${live ? "\n" : ""}${dim(`"${key}" does nothing here: press ${names}.`)}\n`);
+      this.o.write(live ? `${dim(this.lastPrompt)} ` : "› ");
+      this.used += 2;
     }
   }
 

@@ -149,7 +149,8 @@ test("q after a failed step exits 0, and the menu answers bad input with a line"
   const wrong = lesson("wrong", [
     step({ id: "oops", request: { method: "GET", path: "/status/500" }, expect: { status: 200 } }),
   ]);
-  const failed = await session(["", "", "q"], { lessons: [wrong], only: wrong });
+  const failed = await session(["", "x", "q"], { lessons: [wrong], only: wrong });
+  expect(failed.out).toContain('"x" does nothing here: press Enter, q.');
   expect(failed.out).toContain("✗ this is not what the lesson documents");
   expect(failed.code).toBe(0);
 
