@@ -26,11 +26,12 @@ Usage: bun run lessons [options]
   --auto         run every lesson without prompts, one line per step;
                  exit 1 if any step differs from its documentation
   --json         with --auto: print a JSON report instead (implies --auto)
-  --url URL      use this API (http://host:port), already running, instead of
-                 starting one in-process; the admin account comes from ADMIN_EMAIL and
-                 ADMIN_PASSWORD, JWT_SECRET (optional) lets expired tokens be
-                 minted; steps that need the in-process API are skipped
-  --reset        forget which lessons are done, then exit
+  --url URL      use this API, already running (http://host:port), instead of
+                 starting one in-process; the admin account comes from
+                 ADMIN_EMAIL and ADMIN_PASSWORD, JWT_SECRET (optional) lets
+                 expired tokens be minted; steps that need the in-process API
+                 are skipped
+  --reset        forget all progress, then exit
   --help         this text
 
 Environment: LESSONS_STATE (progress file, default ./data/lessons-progress.json),
