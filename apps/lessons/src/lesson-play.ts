@@ -75,6 +75,8 @@ export class LessonPlay {
       this.record(step, result);
       await screen.say(`  ${stepLine(result, style)}`);
     }
+    // The step reached follows below, so what was replayed stays in view.
+    this.keepScreen = true;
   }
 
   async steps(from = 0): Promise<PlayEnd> {
