@@ -4,7 +4,7 @@
  * under CI that is a failure (.ci/run installs it); elsewhere they are skipped, loudly.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "./generate-docs.ts";
@@ -32,11 +32,21 @@ class Terminal {
     return run.stdout.toString();
   }
 
-  /** Starts the runner in a 120×50 terminal; the shell line after it records its exit code. */
-  start(args: string[] = []) {
+  /** Starts the runner (120×50 unless told); the shell line after it records its exit code. */
+  start(args: string[] = [], size = { columns: 120, rows: 50 }) {
     const env = [`LESSONS_STATE=${this.state}`, "NO_COLOR=", "FORCE_COLOR="].join(" ");
     const command = `cd ${REPO_ROOT} && env ${env} ${process.execPath} ${MAIN} ${args.join(" ")}; echo "[exited $?]"; sleep 60`;
-    this.tmux("new-session", "-d", "-s", "lessons", "-x", "120", "-y", "50", command);
+    this.tmux(
+      "new-session",
+      "-d",
+      "-s",
+      "lessons",
+      "-x",
+      `${size.columns}`,
+      "-y",
+      `${size.rows}`,
+      command,
+    );
   }
 
   /** Keys as tmux names them: "Enter", "C-c", or literal text. */
@@ -60,17 +70,41 @@ class Terminal {
   }
 
   /** Waits (bounded) until the screen shows `text`; fails showing the screen otherwise. */
-  async waitFor(text: string | RegExp, timeoutMs = 20_000): Promise<string> {
+  async waitFor(
+    text: string | RegExp | ((screen: string) => boolean),
+    timeoutMs = 20_000,
+  ): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     let screen = "";
+    const shows = (s: string) =>
+      typeof text === "string" ? s.includes(text) : text instanceof RegExp ? text.test(s) : text(s);
     while (Date.now() < deadline) {
       screen = this.screen();
-      if (typeof text === "string" ? screen.includes(text) : text.test(screen)) return screen;
+      if (shows(screen)) return screen;
       await Bun.sleep(100);
     }
     throw new Error(
       `the screen never showed ${JSON.stringify(String(text))}; it shows:\n${screen}`,
     );
+  }
+
+  /**
+   * Waits for `text`, pressing Enter at each "more" on the way (a long answer pages); returns
+   * the screen and how many pages it took.
+   */
+  async pageTo(text: string): Promise<{ screen: string; pages: number }> {
+    for (let pages = 0; pages < 20; pages++) {
+      const screen = await this.waitFor(
+        new RegExp(`${literal(text)}|── more: \\[Enter\\] ──\\s*$`),
+      );
+      if (screen.includes(text)) return { screen, pages };
+      // Nothing unread scrolled away: the page ends in "more", on its last row.
+      expect(screen.trimEnd().split("\n").at(-1)).toBe("── more: [Enter] ──");
+      this.press("Enter");
+      // The next page has been drawn when the screen changed.
+      await this.waitFor((now) => now !== screen);
+    }
+    throw new Error(`still paging, never reached ${JSON.stringify(text)}`);
   }
 
   close() {
@@ -110,70 +144,125 @@ if (!TMUX) {
   }
 }
 
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const PREDICT = "Predict the status (e.g. 404), then Enter; Enter alone just sends:";
+const MENU = /Choose a lesson \(1-\d+\), or q to quit: *$/m;
+
 describe.skipIf(!TMUX)("in a real terminal (tmux)", () => {
-  test("menu → lesson 1: story, request, hint, answer, explanation; skip to the end; progress kept; q quits", async () => {
+  test("menu → lesson 1: story, request, hint, a prediction and its score; skipping the rest leaves it open; q exits 0", async () => {
     const t = terminal();
     t.start();
     let screen = await t.waitFor("Choose a lesson");
     for (const [i, lesson] of lessons.entries())
       expect(screen).toContain(`${i + 1}. ${lesson.title}`);
     expect(screen).toContain(`0 of ${lessons.length} done`);
-    expect(screen).not.toContain("✓");
+    expect(screen).not.toMatch(/✓ +\d+\./);
 
     t.press("1", "Enter");
     const step = first.steps[0];
     if (!step) throw new Error("lesson 1 has no steps");
     // Each screen ends with its prompt: waiting for that means the screen is complete.
-    screen = await t.waitFor("[Enter] send   [h] hint");
+    screen = await t.waitFor(PREDICT);
     expect(screen).toContain(`Lesson 1 · ${first.title}`);
     expect(screen).toContain(`step 1 of ${first.steps.length}`);
     expect(screen).toContain(opening(step.story));
-    expect(screen).toContain("Request");
     expect(screen).toContain(`${step.request.method} ${step.request.path} HTTP/1.1`);
-    expect(screen).toContain("[Enter] send   [h] hint   [s] skip   [q] quit");
-    expect(screen).not.toContain("Hint");
+    expect(screen).toContain("[h] hint   [s] skip   [q] quit");
+    // The why is not given away before the answer.
+    expect(screen).not.toContain("Why this API answers it here");
 
     t.press("h");
-    screen = await t.waitFor(/Hint[\s\S]*\[Enter\] send/);
+    screen = await t.waitFor(new RegExp(`Hint[\\s\\S]*${literal(PREDICT)}`));
     expect(screen).toContain(opening(step.hint, 4));
 
-    t.press("Enter");
     const status = `${step.expect.status}`;
-    screen = await t.waitFor("[Enter] next step");
-    const answer = t.scrollback(`step 1 of ${first.steps.length}`);
+    t.press(status, "Enter");
+    ({ screen } = await t.pageTo("[Enter] next step"));
+    const answer = t.scrollback(`step 1 of ${first.steps.length}: ${step.title}`);
     expect(answer).toMatch(new RegExp(`HTTP/1\\.1 ${status} \\w+`));
     expect(answer).toContain(`✓ ${status} Created, as the lesson says`);
-    expect(answer).toContain("What it means");
-    expect(answer).toContain("Why this API answers it here");
+    expect(answer).toContain(`You predicted ${status}: right`);
+    expect(answer.indexOf("Why this API answers it here")).toBeGreaterThan(
+      answer.indexOf("You predicted"),
+    );
     expect(answer).toContain(opening(step.explain.why, 4));
-    expect(answer).toContain("Defined in");
-    expect(screen).toContain("Try it by hand");
+    // The status line and the score stay in view, right above the prompt.
+    expect(screen).toContain(
+      `✓ ${status} Created · predicted ${status}: right · predictions 1 of 1 right`,
+    );
     expect(screen).toContain("curl -i http://127.0.0.1:");
 
-    // The rest of the lesson: `s` skips each step.
-    for (let i = 2; i <= first.steps.length; i++) {
-      t.press(i === 2 ? "Enter" : "s");
-      await t.waitFor(new RegExp(`step ${i} of ${first.steps.length}[\\s\\S]*\\[Enter\\] send`));
-    }
-    t.press("s");
-    screen = await t.waitFor(/— done[\s\S]*\[Enter\] back to the menu/);
-    expect(screen).toContain(`1 passed, 0 failed, ${first.steps.length - 1} skipped`);
-    expect(screen).toContain("Takeaway");
-    expect(JSON.parse(readFileSync(t.state, "utf8")).completed).toHaveProperty(first.id);
-
+    // The rest of the lesson: `s` skips each step (running them instead when warned).
     t.press("Enter");
-    screen = await t.waitFor(/Choose a lesson \(1-\d+\), or q to quit:/);
+    for (let i = 2; i <= first.steps.length; i++) {
+      await t.waitFor(new RegExp(`step ${i} of ${first.steps.length}[\\s\\S]*${literal(PREDICT)}`));
+      t.press("s");
+      if (i < first.steps.length) await t.waitFor(`step ${i + 1} of`);
+    }
+    // A quiz on the one step that was sent, then the end: not done, since steps were skipped.
+    screen = await t.waitFor(/— quiz[\s\S]*Your answer/);
+    t.press(status, "Enter");
+    screen = await t.waitFor(/Quiz: 1 of 1 right[\s\S]*\[Enter\] go on/);
+    t.press("Enter");
+    screen = await t.waitFor(/— end[\s\S]*\[Enter\] back to the menu/);
+    expect(screen).toContain(`1 passed, 0 failed, ${first.steps.length - 1} skipped`);
+    expect(screen).toContain("Not done yet");
+    t.press("Enter");
+    screen = await t.waitFor(MENU);
+    expect(screen).not.toMatch(/✓ +\d+\./);
     expect(screen).toMatch(
-      new RegExp(`✓ +1\\. ${first.title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
+      new RegExp(`· +1\\. ${literal(first.title)} — ${first.steps.length - 1} steps not passed`),
     );
-    expect(screen).toContain(`1 of ${lessons.length} done`);
+    expect(screen).toContain(`0 of ${lessons.length} done`);
 
-    // q inside a lesson goes back to the menu; q in the menu quits.
-    t.press("2", "Enter");
-    await t.waitFor(/Lesson 2 · [\s\S]*\[Enter\] send/);
+    // The menu answers nonsense with a line.
+    t.press("99", "Enter");
+    await t.waitFor(`There is no lesson 99: the lessons are 1 to ${lessons.length}.`);
     t.press("q");
-    screen = await t.waitFor(/Choose a lesson \(1-\d+\), or q to quit:/);
-    expect(screen).not.toContain(`Lesson 2 · ${second.title}`);
+    await t.waitFor("[exited 0]");
+  }, 90_000);
+
+  test("skipping every step of a lesson warns, leaves it open in the menu; q exits 0", async () => {
+    const t = terminal();
+    t.start();
+    await t.waitFor("Choose a lesson");
+    t.press("2", "Enter");
+    for (const [i, step] of second.steps.entries()) {
+      await t.waitFor(
+        new RegExp(
+          `step ${i + 1} of ${second.steps.length}: ${literal(step.title)}[\\s\\S]*\\[q\\] quit`,
+        ),
+      );
+      t.press("s");
+      const next =
+        i + 1 < second.steps.length ? `step ${i + 2} of ${second.steps.length}` : "— end";
+      // A step others build on warns first: skip it anyway.
+      const screen = await t.waitFor(new RegExp(`skip anyway|${literal(next)}`));
+      if (!screen.includes(next)) t.press("s");
+    }
+    const end = await t.waitFor(/— end[\s\S]*\[Enter\] back to the menu/);
+    expect(end).toContain(`0 passed, 0 failed, ${second.steps.length} skipped`);
+    t.press("Enter");
+    const menu = await t.waitFor(MENU);
+    expect(menu).toMatch(
+      new RegExp(`· +2\\. ${literal(second.title)} — ${second.steps.length} steps not passed`),
+    );
+    expect(menu).not.toMatch(/✓ +\d+\./);
+    t.press("q");
+    await t.waitFor("[exited 0]");
+  }, 90_000);
+
+  test("at 80×24 long answers page with more, and the status line stays above the prompt", async () => {
+    const t = terminal();
+    t.start(["--lesson", "1"], { columns: 80, rows: 24 });
+    await t.pageTo(PREDICT);
+    t.press("Enter");
+    const { screen, pages } = await t.pageTo("[Enter] next step");
+    expect(pages).toBeGreaterThan(0);
+    const rows = screen.trimEnd().split("\n");
+    expect(rows.at(-1)).toContain("[Enter] next step   [q] quit");
+    expect(rows.at(-3)).toContain("✓ 201 Created · step 1 of");
+    for (const row of rows) expect(row.length).toBeLessThanOrEqual(80);
     t.press("q");
     await t.waitFor("[exited 0]");
   }, 90_000);
@@ -181,7 +270,7 @@ describe.skipIf(!TMUX)("in a real terminal (tmux)", () => {
   test("Ctrl-C exits cleanly and shuts the in-process API down", async () => {
     const t = terminal();
     t.start(["--lesson", first.id]);
-    const screen = await t.waitFor("[Enter] send   [h] hint");
+    const screen = await t.waitFor(PREDICT);
     const url = screen.match(/Host: (127\.0\.0\.1:\d+)/)?.[1];
     expect(url).toBeDefined();
     expect((await fetch(`http://${url}/`)).status).toBe(200);
@@ -199,7 +288,7 @@ describe("with keys from a pipe (scripted sessions)", () => {
       const child = Bun.spawn([process.execPath, MAIN], {
         cwd: REPO_ROOT,
         env: { ...process.env, FORCE_COLOR: "", NO_COLOR: "", LESSONS_STATE: join(dir, "p.json") },
-        stdin: new TextEncoder().encode(transcriptKeys(first.steps.length)),
+        stdin: new TextEncoder().encode(transcriptKeys(first)),
         stdout: "pipe",
         stderr: "pipe",
       });

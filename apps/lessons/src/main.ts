@@ -4,15 +4,17 @@
  * mode (interactive, or `--auto`), and makes sure the in-process API is shut down however
  * the run ends — finished, failed, `q`, or Ctrl-C.
  */
-import { type Args, parseCommandLine, USAGE, UsageError } from "./args.ts";
+import { type Args, findLesson, parseCommandLine, USAGE, UsageError } from "./args.ts";
 import { runAuto } from "./auto.ts";
 import { colorEnabled, createStyle } from "./color.ts";
 import { type Input, lineInput, terminalInput } from "./input.ts";
 import { runInteractive } from "./interactive.ts";
 import { lessons } from "./lessons/index.ts";
+import type { Lesson } from "./model.ts";
 import { progressPath, resetProgress } from "./progress.ts";
 import { statusCodes } from "./status-codes.ts";
 import { remoteTarget, startInProcess, type Target } from "./target.ts";
+import { notThisApi } from "./url-check.ts";
 
 const EXIT_USAGE = 2;
 const EXIT_INTERRUPTED = 130;
@@ -36,11 +38,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Progress cleared (${path}).`);
     return 0;
   }
-  const only = args.lesson === undefined ? undefined : lessons.find((l) => l.id === args.lesson);
-  if (args.lesson !== undefined && !only) {
-    console.error(
-      `bun run lessons: no lesson ${JSON.stringify(args.lesson)}; the lessons are: ${lessons.map((l) => l.id).join(", ")}`,
-    );
+  let only: Lesson | undefined;
+  try {
+    only = args.lesson === undefined ? undefined : findLesson(lessons, args.lesson);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`bun run lessons: ${error.message}`);
     return EXIT_USAGE;
   }
 
@@ -75,6 +78,11 @@ async function main(argv: string[]): Promise<number> {
       console.error(`bun run lessons: cannot reach the API at ${target.baseUrl} (is it running?)`);
       return 1;
     }
+    const elsewhere = await notThisApi(target.baseUrl);
+    if (elsewhere) {
+      console.error(`bun run lessons: ${elsewhere}`);
+      return EXIT_USAGE;
+    }
   } else {
     if (!args.json) note(style.dim("Starting the API in-process on a temporary database…"));
     booting = startInProcess();
@@ -106,8 +114,22 @@ async function main(argv: string[]): Promise<number> {
       target,
       input,
       write,
-      view: { style, width: Math.min(process.stdout.columns || 80, 100) },
+      // Read on every use: a resized terminal gets text wrapped and paged to its new size.
+      view: {
+        style,
+        get width() {
+          return Math.min(process.stdout.columns || 80, 100);
+        },
+      },
       clearScreen: Boolean(process.stdout.isTTY),
+      ...(process.stdout.isTTY && process.stdin.isTTY
+        ? {
+            terminal: {
+              rows: () => process.stdout.rows || 24,
+              columns: () => process.stdout.columns || 80,
+            },
+          }
+        : {}),
       statePath: progressPath(),
       ...(only ? { only } : {}),
     });

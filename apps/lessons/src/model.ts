@@ -84,6 +84,12 @@ export interface Step {
   optional?: boolean;
   /** Before sending, count down the `Retry-After` seconds of the previous answer. */
   waitForRetryAfter?: boolean;
+  /**
+   * Only prepares state the lesson reuses (a sign-up): the runner asks no prediction and
+   * explains it in one line. Default: a step whose method, path and status an earlier lesson
+   * showed (dependencies.ts).
+   */
+  setup?: boolean;
 }
 
 /** A step as a lesson file writes it: a typed call, or a raw `RequestSpec` (say why). */

@@ -6,15 +6,28 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setupSteps } from "./dependencies.ts";
 import { transcriptName } from "./docs-common.ts";
 import { REPO_ROOT } from "./generate-docs.ts";
 import { lessons } from "./lessons/index.ts";
+import type { Lesson } from "./model.ts";
+import { quizSteps } from "./quiz.ts";
 
-/** Choose lesson 1; per step: hint, send, next; back to the menu; quit. */
-export function transcriptKeys(steps: number): string {
-  return ["1", ...Array.from({ length: steps }, () => ["h", "", ""]).flat(), "", "q", ""].join(
-    "\n",
+/**
+ * Choose lesson 1; per step: hint, the right prediction and next (a setup step: just send);
+ * the quiz answered right, typing each code; back to the menu; quit.
+ */
+export function transcriptKeys(lesson: Lesson, all: readonly Lesson[] = lessons): string {
+  const setup = setupSteps(all);
+  // A setup step that passed goes on by itself, unless it is the last.
+  const steps = lesson.steps.flatMap((s, i) =>
+    setup.has(s)
+      ? ["h", "", ...(i === lesson.steps.length - 1 ? [""] : [])]
+      : ["h", String(s.expect.status), ""],
   );
+  const asked = quizSteps(lesson, new Set(lesson.steps.map((s) => s.id)), (s) => setup.has(s));
+  const quiz = asked.map((s) => String(s.expect.status));
+  return ["1", ...steps, ...quiz, "", "", "q", ""].join("\n");
 }
 
 export async function recordTranscript(): Promise<{
@@ -34,7 +47,7 @@ export async function recordTranscript(): Promise<{
     const child = Bun.spawn([process.execPath, join(import.meta.dir, "main.ts")], {
       cwd: dir,
       env,
-      stdin: new TextEncoder().encode(transcriptKeys(first.steps.length)),
+      stdin: new TextEncoder().encode(transcriptKeys(first)),
       stdout: "pipe",
       stderr: "pipe",
     });

@@ -1,0 +1,59 @@
+import { expect, test } from "bun:test";
+import { dependentsOf, setterOf, setupSteps, taughtIn, variablesUsedBy } from "./dependencies.ts";
+import { lessons } from "./lessons/index.ts";
+import { lesson, step } from "./test-support.ts";
+
+const signUp = step({
+  id: "sign-up",
+  request: { method: "POST", path: "/users/", json: { email: "a-{{run}}@example.com" } },
+  expect: { status: 201 },
+  capture: { token: "/token", userId: "/user/id" },
+});
+const me = step({
+  id: "me",
+  request: { method: "GET", path: "/users/me", bearer: "token" },
+  expect: { status: 200 },
+});
+const expired = step({
+  id: "expired",
+  request: { method: "GET", path: "/users/me", bearer: "old" },
+  expect: { status: 401 },
+  before: [{ power: "mint-expired-token", userId: "userId", into: "old" }],
+});
+const other = step({ id: "other", request: { method: "GET", path: "/" }, expect: { status: 200 } });
+const steps = [signUp, me, expired, other];
+
+test("a step uses its placeholders, its bearer and its powers' inputs, not what they mint", () => {
+  expect(variablesUsedBy(signUp)).toEqual(["run"]);
+  expect(variablesUsedBy(me)).toEqual(["token"]);
+  expect(variablesUsedBy(expired)).toEqual(["userId"]);
+});
+
+test("skipping the sign-up breaks the steps that use its token or id; nothing needs the last", () => {
+  expect(dependentsOf(steps, 0).map((d) => [d.index, d.names])).toEqual([
+    [1, ["token"]],
+    [2, ["userId"]],
+  ]);
+  expect(dependentsOf(steps, 3)).toEqual([]);
+  expect(setterOf(steps, 2, "userId")).toBe(0);
+  expect(setterOf(steps, 0, "userId")).toBeUndefined();
+});
+
+test("setup steps: what an earlier lesson taught (the sign-up), or marked so", () => {
+  const first = lesson("first", [signUp, me]);
+  const secondSignUp = { ...signUp };
+  const marked = { ...other, setup: true };
+  const second = lesson("second", [secondSignUp, expired, marked]);
+  const setup = setupSteps([first, second]);
+  expect([...setup]).toEqual([secondSignUp, marked]);
+  expect(taughtIn([first, second], secondSignUp)).toBe(first);
+});
+
+test("in the real lessons, lesson 1 teaches sign-up and later lessons reuse it as setup", () => {
+  const setup = setupSteps(lessons);
+  const [signingUp, duplicate] = lessons;
+  expect(signingUp?.steps.some((s) => setup.has(s))).toBe(false);
+  expect(setup.has(duplicate?.steps[0] as never)).toBe(true);
+  // Every lesson still has something to predict.
+  for (const l of lessons) expect(l.steps.some((s) => !setup.has(s))).toBe(true);
+});

@@ -1,0 +1,289 @@
+/**
+ * One lesson's steps on screen: the story and the request, the learner's prediction, the
+ * answer, the verdict and only then the why. Skipping a step others need warns first; a step
+ * blocked by a skipped one offers to go back and run it. Setup steps ask no prediction.
+ */
+import { stepLine } from "./auto.ts";
+import { dependentsOf, setterOf, taughtIn, variablesUsedBy } from "./dependencies.ts";
+import type { Lesson, StatusCodeDoc, Step } from "./model.ts";
+import { prepareStep } from "./prepare-step.ts";
+import { loadProgress, recordReached, recordStepPassed } from "./progress.ts";
+import { indent, renderRequest, statusLabel, wrap } from "./render.ts";
+import { executeStep } from "./run.ts";
+import {
+  type LessonRun,
+  type RunOptions,
+  type StepResult,
+  skipByChoice,
+  skipped,
+  startLesson,
+} from "./run-state.ts";
+import type { Screen } from "./screen.ts";
+import { showAnswer } from "./step-answer.ts";
+import { countdown, powerText } from "./step-wait.ts";
+import type { Target } from "./target.ts";
+
+export interface PlayContext {
+  screen: Screen;
+  lessons: Lesson[];
+  statusCodes: StatusCodeDoc[];
+  target: Target;
+  statePath: string;
+  setup: ReadonlySet<Step>;
+}
+
+export type PlayEnd = "finished" | "quit" | "eof";
+type StepEnd = "next" | "quit" | "eof";
+
+export class LessonPlay {
+  readonly run: LessonRun;
+  /** The last result of each step, by id. */
+  readonly results = new Map<string, StepResult>();
+  /** Ids of the steps that were sent, for the quiz. */
+  readonly sent = new Set<string>();
+  readonly predictions = { right: 0, made: 0 };
+  private readonly runOptions: RunOptions;
+  /** The next step is drawn below what is on screen rather than on a clear one. */
+  private keepScreen = false;
+
+  constructor(
+    private readonly c: PlayContext,
+    readonly lesson: Lesson,
+    private readonly number: number,
+  ) {
+    this.run = startLesson(lesson, c.target);
+    this.runOptions = {
+      target: c.target,
+      mode: "interactive",
+      countdown: (seconds) => countdown(c.screen, seconds),
+      onPower: (power, phase) => {
+        this.c.screen.print(this.c.screen.view.style.dim(`  ⚙ ${powerText(power.power, phase)}`));
+      },
+    };
+  }
+
+  /** Resuming: the steps before `upTo` run again unattended, so their state exists again. */
+  async replay(upTo: number): Promise<void> {
+    const { screen } = this.c;
+    const { style } = screen.view;
+    await screen.say(style.dim(`Running steps 1-${upTo} again, so what they set up exists:`));
+    const options: RunOptions = { target: this.c.target, mode: "auto" };
+    for (const step of this.lesson.steps.slice(0, upTo)) {
+      const result = step.optional
+        ? skipped(step, this.run, "optional; not replayed")
+        : await executeStep(step, this.run, prepareStep(step, this.run, options), options);
+      this.record(step, result);
+      await screen.say(`  ${stepLine(result, style)}`);
+    }
+    // The step reached follows below, so what was replayed stays in view.
+    this.keepScreen = true;
+  }
+
+  async steps(from = 0): Promise<PlayEnd> {
+    for (let i = from; i < this.lesson.steps.length; i++) {
+      // Opening a lesson is not progress: only a step beyond the first is worth a file.
+      if (i > 0 || loadProgress(this.c.statePath).lessons[this.lesson.id]) {
+        recordReached(this.c.statePath, this.lesson.id, i);
+      }
+      const end = await this.playStep(i);
+      if (end !== "next") return end;
+    }
+    recordReached(this.c.statePath, this.lesson.id, this.lesson.steps.length);
+    return "finished";
+  }
+
+  private record(step: Step, result: StepResult) {
+    this.results.set(step.id, result);
+    if (result.responses.length) this.sent.add(step.id);
+    if (result.outcome === "passed") recordStepPassed(this.c.statePath, this.lesson.id, step.id);
+  }
+
+  private async header(i: number, step: Step) {
+    const { screen } = this.c;
+    const { style, width } = screen.view;
+    const total = this.lesson.steps.length;
+    if (this.keepScreen) await screen.say("");
+    else screen.clear();
+    this.keepScreen = false;
+    await screen.say(
+      ...wrap(`Lesson ${this.number} · ${this.lesson.title}`, width).map(style.bold),
+      ...wrap(`step ${i + 1} of ${total}: ${step.title}`, width).map(style.dim),
+    );
+    if (i === 0) await screen.say("", ...wrap(this.lesson.intro, width).map(style.dim));
+    await screen.say("", ...wrap(step.story, width), "");
+  }
+
+  private async playStep(i: number): Promise<StepEnd> {
+    const { screen } = this.c;
+    const { style } = screen.view;
+    const step = this.lesson.steps[i] as Step;
+    const setup = this.c.setup.has(step);
+    const last = i === this.lesson.steps.length - 1;
+    await this.header(i, step);
+    const prepared = prepareStep(step, this.run, this.runOptions);
+    if (prepared.kind !== "failed" && prepared.request) {
+      await screen.say(
+        style.bold("Request"),
+        ...renderRequest(prepared.request, screen.view).map(indent),
+      );
+    }
+    if (step.before?.length || step.after?.length) {
+      const powers = [...(step.before ?? []), ...(step.after ?? [])].map((p) => p.power);
+      await screen.say(style.dim(`  (this step uses the runner's powers: ${powers.join(", ")})`));
+    }
+
+    if (prepared.kind !== "ready") {
+      const result = await executeStep(step, this.run, prepared, this.runOptions);
+      this.record(step, result);
+      const mark =
+        result.outcome === "skipped" ? style.dim("- skipped") : style.red("✗ cannot send");
+      const shown = prepared.kind === "skipped" && prepared.request;
+      await screen.say(...(shown ? [""] : []), `${mark} — ${result.reason}`);
+      const blocker = this.blocker(i);
+      if (blocker === undefined) return this.next(last);
+      const title = (this.lesson.steps[blocker] as Step).title;
+      await screen.prompt(
+        `[b] go back and run "${title}"   [Enter] ${last ? "finish" : "next step"}   [q] quit`,
+      );
+      const key = await screen.choose(["b", "enter", "q"]);
+      if (key === "enter") return "next";
+      if (key !== "b") return key === "q" ? "quit" : "eof";
+      const back = await this.playStep(blocker);
+      if (back !== "next") return back;
+      return this.playStep(i);
+    }
+
+    let guess: number | undefined;
+    let hinted = false;
+    for (;;) {
+      const answer = await this.ask(setup);
+      if (answer === "eof" || answer === "quit") return answer;
+      if (answer === "h") {
+        if (!hinted)
+          await screen.say("", style.yellow("Hint"), ...wrap(step.hint, screen.view.width, "  "));
+        hinted = true;
+        continue;
+      }
+      if (answer === "s") {
+        const decision = await this.confirmSkip(i, setup);
+        if (decision === "quit" || decision === "eof") return decision;
+        if (decision === "skip") {
+          await screen.say(style.dim("- skipped"));
+          this.record(step, skipByChoice(step, this.run));
+          return "next";
+        }
+        break;
+      }
+      if (typeof answer === "number") guess = answer;
+      break;
+    }
+
+    const result = await executeStep(step, this.run, prepared, this.runOptions);
+    this.record(step, result);
+    // Skipped during the Retry-After countdown: the next step, as with `s` at the prompt.
+    if (result.outcome === "skipped") return "next";
+    let verdict: string | undefined;
+    if (guess !== undefined && result.status !== undefined) {
+      this.predictions.made++;
+      if (guess === result.status) this.predictions.right++;
+      verdict =
+        guess === result.status
+          ? style.green(`predicted ${guess}: right`)
+          : style.red(`predicted ${guess}, it was ${result.status}`);
+    }
+    const taught = setup ? taughtIn(this.c.lessons, step) : undefined;
+    await showAnswer(screen, {
+      step,
+      result,
+      statusCodes: this.c.statusCodes,
+      target: this.c.target,
+      ...(setup
+        ? {
+            setupNote:
+              taught && taught !== this.lesson
+                ? `lesson ${this.c.lessons.indexOf(taught) + 1} explains it`
+                : "it prepares the lesson",
+          }
+        : {}),
+      ...(verdict ? { verdict } : {}),
+    });
+    // A setup step's one line stays on screen and the next step follows below it, no Enter.
+    if (setup && result.outcome === "passed" && !last) {
+      this.keepScreen = true;
+      return "next";
+    }
+    const score = this.predictions.made
+      ? ` · predictions ${this.predictions.right} of ${this.predictions.made} right`
+      : "";
+    const mark = result.outcome === "passed" ? style.green("✓") : style.red("✗");
+    await screen.room(4);
+    await screen.say(
+      "",
+      `${mark} ${statusLabel(result.status ?? step.expect.status, style)}${verdict ? ` · ${verdict}` : ""}${style.dim(`${score} · step ${i + 1} of ${this.lesson.steps.length}`)}`,
+    );
+    return this.next(last);
+  }
+
+  private async next(last: boolean): Promise<StepEnd> {
+    const { screen } = this.c;
+    await screen.prompt(
+      last ? "[Enter] finish the lesson   [q] quit" : "[Enter] next step   [q] quit",
+    );
+    const key = await screen.choose(["enter", "q"]);
+    return key === "enter" ? "next" : key === "q" ? "quit" : "eof";
+  }
+
+  /** The prompt before sending: a prediction (three digits), or Enter, h, s, q. */
+  private async ask(setup: boolean): Promise<number | "send" | "h" | "s" | "quit" | "eof"> {
+    const { screen } = this.c;
+    if (setup) {
+      await screen.prompt(
+        "Setup for this lesson, no prediction needed.\n[Enter] send   [h] hint   [s] skip   [q] quit",
+      );
+      const key = await screen.choose(["enter", "h", "s", "q"]);
+      return key === "enter" ? "send" : key === "q" ? "quit" : key;
+    }
+    for (;;) {
+      await screen.prompt(
+        "[h] hint   [s] skip   [q] quit\nPredict the status (e.g. 404), then Enter; Enter alone just sends:",
+      );
+      const answer = await screen.line(["h", "s", "q"]);
+      if (answer === undefined) return "eof";
+      if (answer === "q") return "quit";
+      if (answer === "h" || answer === "s") return answer;
+      if (answer === "") return "send";
+      if (/^[1-5]\d\d$/.test(answer)) return Number(answer);
+      await screen.say(`"${answer}" is not a status code: three digits from 100 to 599, e.g. 404.`);
+    }
+  }
+
+  /** Skipping a step later steps need: say which, and offer to run it instead. */
+  private async confirmSkip(i: number, setup: boolean): Promise<"skip" | "run" | "quit" | "eof"> {
+    const { screen } = this.c;
+    const { style, width } = screen.view;
+    const dependents = dependentsOf(this.lesson.steps, i);
+    if (!dependents.length && !setup) return "skip";
+    const uses = dependents.map(
+      (d) =>
+        `step ${d.index + 1} "${d.step.title}" uses ${d.names.map((n) => `{{${n}}}`).join(", ")}`,
+    );
+    const text = dependents.length
+      ? `Later steps need what this one captures: ${uses.join("; ")}. Skipped, they cannot be sent.`
+      : "This step sets up what the rest of the lesson works with; later steps may not answer as the lesson says without it.";
+    await screen.say("", ...wrap(text, width).map(style.yellow));
+    await screen.prompt("[Enter] run it instead   [s] skip anyway   [q] quit");
+    const key = await screen.choose(["enter", "s", "q"]);
+    return key === "enter" ? "run" : key === "s" ? "skip" : key === "q" ? "quit" : "eof";
+  }
+
+  /** The earlier step whose skip or failure keeps step `i` from being sent. */
+  private blocker(i: number): number | undefined {
+    const step = this.lesson.steps[i] as Step;
+    for (const name of variablesUsedBy(step)) {
+      if (!this.run.unset.has(name) && !this.run.broken.has(name)) continue;
+      const setter = setterOf(this.lesson.steps, i, name);
+      if (setter !== undefined) return setter;
+    }
+    return undefined;
+  }
+}

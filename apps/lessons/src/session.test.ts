@@ -1,0 +1,208 @@
+/**
+ * The interactive runner end to end with keys from a pipe, against a stand-in API: what a
+ * learner types, what they see, and what progress is kept.
+ */
+import { afterAll, afterEach, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { plain } from "./color.ts";
+import { lineInput } from "./input.ts";
+import { type InteractiveOptions, runInteractive } from "./interactive.ts";
+import type { Lesson } from "./model.ts";
+import { lessonState, loadProgress, recordReached } from "./progress.ts";
+import { statusCodes } from "./status-codes.ts";
+import { fakeTarget, lesson, step, stubApi } from "./test-support.ts";
+
+const api = stubApi();
+const target = fakeTarget(api.baseUrl);
+afterAll(() => api.stop());
+const dir = mkdtempSync(join(tmpdir(), "lessons-session-"));
+const statePath = join(dir, "progress.json");
+afterEach(() => rmSync(statePath, { force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const signUp = step({
+  id: "sign-up",
+  request: { method: "POST", path: "/users/", json: { email: "a@example.com" } },
+  expect: { status: 201 },
+  capture: { token: "/token" },
+});
+const echo = step({
+  id: "echo",
+  request: { method: "GET", path: "/echo", bearer: "token" },
+  expect: { status: 200 },
+});
+const notFound = step({
+  id: "not-found",
+  request: { method: "GET", path: "/status/404" },
+  expect: { status: 404 },
+});
+const three = lesson("three", [signUp, echo, notFound]);
+
+async function session(keys: string[], options: Partial<InteractiveOptions> = {}) {
+  let out = "";
+  const write = (text: string) => {
+    out += text;
+  };
+  const input = lineInput(Readable.from([`${keys.join("\n")}\n`]), write);
+  const code = await runInteractive({
+    lessons: [three],
+    statusCodes,
+    target,
+    input,
+    write,
+    view: { style: plain, width: 80 },
+    clearScreen: false,
+    statePath,
+    random: () => 0,
+    ...options,
+  });
+  input.close();
+  return { code, out };
+}
+
+const stateOf = (l: Lesson, challenges: string[] = []) =>
+  lessonState(loadProgress(statePath), l, challenges);
+
+test("predictions are judged against the answer and scored; the quiz follows; the lesson is done", async () => {
+  const { code, out } = await session([
+    "1",
+    "201",
+    "",
+    "500",
+    "",
+    "abc",
+    "404",
+    "",
+    "201",
+    "200",
+    "404",
+    "",
+    "",
+    "q",
+  ]);
+  expect(code).toBe(0);
+  expect(out).toContain("You predicted 201: right");
+  expect(out).toContain("✓ 201 Created · predicted 201: right · predictions 1 of 1 right");
+  expect(out).toContain("You predicted 500, it was 200");
+  expect(out).toContain('"abc" is not a status code');
+  expect(out).toContain("predictions 2 of 3 right");
+  // The why comes after the answer, never before it.
+  expect(out.indexOf("Because echo.")).toBeGreaterThan(out.indexOf("You predicted 500"));
+  expect(out).toContain("Quiz: 3 of 3 right");
+  expect(out).toContain("✓ Lesson done: every step passed.");
+  expect(out).toMatch(/✓ {2}1\. Lesson three/);
+  expect(stateOf(three)).toEqual({ kind: "done" });
+});
+
+test("skipping every step warns about what depends on it and leaves the lesson open", async () => {
+  const { code, out } = await session(["1", "s", "s", "", "s", "", "q"]);
+  expect(code).toBe(0);
+  expect(out).toContain('Later steps need what this one captures: step 2 "echo" uses {{token}}');
+  expect(out).toContain("[Enter] run it instead   [s] skip anyway");
+  expect(out).toContain('- skipped — depends on "sign up", which was skipped');
+  expect(out).toContain('[b] go back and run "sign up"');
+  expect(out).toContain("0 passed, 0 failed, 3 skipped");
+  expect(out.replace(/\s+/g, " ")).toContain(
+    'Not done yet: a lesson is done when every step has passed. Still to pass: "sign up", "echo", "not found".',
+  );
+  expect(out).not.toContain("quiz");
+  expect(out).toMatch(/· {2}1\. Lesson three — 3 steps not passed/);
+  expect(out).toContain("0 of 1 done");
+  expect(stateOf(three)).toMatchObject({ kind: "open", missing: ["sign-up", "echo", "not-found"] });
+});
+
+test("a step blocked by a skipped one can go back, run it, and then be sent", async () => {
+  const { out } = await session([
+    "1",
+    "s",
+    "s",
+    "b",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "q",
+  ]);
+  expect(out).toContain('[b] go back and run "sign up"');
+  expect(out.match(/step 1 of 3: sign up/g)).toHaveLength(2);
+  expect(out).toContain("✓ 200 OK, as the lesson says");
+  expect(stateOf(three)).toEqual({ kind: "done" });
+});
+
+test("choosing to run a step instead of skipping it sends it", async () => {
+  const { out } = await session(["1", "s", "", "", "q"]);
+  expect(out).toContain("✓ 201 Created, as the lesson says");
+  expect(loadProgress(statePath).lessons.three?.passed).toEqual(["sign-up"]);
+});
+
+test("q after a failed step exits 0, and the menu answers bad input with a line", async () => {
+  const wrong = lesson("wrong", [
+    step({ id: "oops", request: { method: "GET", path: "/status/500" }, expect: { status: 200 } }),
+  ]);
+  const failed = await session(["", "x", "q"], { lessons: [wrong], only: wrong });
+  expect(failed.out).toContain('"x" does nothing here: press Enter, q.');
+  expect(failed.out).toContain("✗ this is not what the lesson documents");
+  expect(failed.code).toBe(0);
+
+  const { code, out } = await session(["99", "abc", "", "q"]);
+  expect(code).toBe(0);
+  expect(out).toContain("There is no lesson 99: the lessons are 1 to 1.");
+  expect(out.match(/Type a lesson's number, 1 to 1, then Enter; or q to quit\./g)).toHaveLength(2);
+});
+
+test("challenges run after the steps and quiz; open ones keep the lesson ◐, solved ones finish it", async () => {
+  const seen: string[] = [];
+  const keys = ["1", "", "", "", "", "", "", "", "", "", "", "", "q"];
+  const open = await session(keys, {
+    challengeIdsOf: () => ["get-a-409"],
+    runChallenges: async (l, { print, style, target: t, input }) => {
+      seen.push(`${l.id} ${t.baseUrl === api.baseUrl} ${typeof input.key} ${style.enabled}`);
+      print("the challenge speaks");
+      return { solved: [], quit: false };
+    },
+  });
+  expect(seen).toEqual(["three true function false"]);
+  expect(open.out.indexOf("the challenge speaks")).toBeGreaterThan(open.out.indexOf("Quiz:"));
+  expect(open.out).toContain("◐ Steps done, challenge open: get-a-409.");
+  expect(open.out).toContain("◐  1. Lesson three — steps done, challenge open");
+  expect(stateOf(three, ["get-a-409"])).toMatchObject({ kind: "steps-done" });
+
+  await session(keys, {
+    challengeIdsOf: () => ["get-a-409"],
+    runChallenges: async () => ({ solved: ["get-a-409"], quit: false }),
+  });
+  expect(stateOf(three, ["get-a-409"])).toEqual({ kind: "done" });
+});
+
+test("a lesson left midway resumes where it was, running the earlier steps again first", async () => {
+  recordReached(statePath, "three", 2);
+  const { out } = await session(["1", "", "404", "", "", "", "", "", "q"]);
+  expect(out).toContain("Last time you reached step 3 of 3.");
+  expect(out).toContain("Running steps 1-2 again, so what they set up exists:");
+  expect(out).toContain("✓ 201 Created — sign up");
+  expect(out).toContain("✓ 200 OK — echo");
+  expect(out).toContain("step 3 of 3: not found");
+  expect(out).not.toContain("step 1 of 3: sign up");
+  expect(stateOf(three)).toEqual({ kind: "done" });
+});
+
+test("a setup step (taught by an earlier lesson) asks no prediction and explains in one line", async () => {
+  const again = lesson("again", [{ ...signUp }, notFound]);
+  const { out } = await session(["2", "", "404", "", "201", "404", "", "", "q"], {
+    lessons: [three, again],
+  });
+  expect(out).toContain("Setup for this lesson, no prediction needed.");
+  expect(out).toContain("✓ 201 Created — sign up (setup; lesson 1 explains it)");
+  expect(out).not.toContain("Because sign-up.");
+  expect(out).toContain("You predicted 404: right");
+});

@@ -1,0 +1,39 @@
+/** Waiting out a Retry-After on screen, and what the runner's powers are doing. */
+import type { Screen } from "./screen.ts";
+
+/** Waits out a Retry-After, one second at a time; Enter sends at once, `s` skips the step. */
+export async function countdown(screen: Screen, seconds: number): Promise<"send" | "skip"> {
+  const { style } = screen.view;
+  const live = screen.input.interactive;
+  if (!live) await screen.say(style.dim(`  Waiting ${seconds} s, as Retry-After asked…`));
+  for (let left = seconds; left > 0; left--) {
+    if (live) {
+      const text = `Waiting ${String(left).padStart(3)} s, as Retry-After asked…  [Enter] send now  [s] skip `;
+      screen.raw(`\r  ${style.dim(text)}`);
+    }
+    for (let tick = 0; tick < 10; tick++) {
+      const key = screen.input.poll();
+      if (key === "s" || key === "enter") {
+        if (live) screen.raw("\n");
+        if (key === "s") await screen.say(style.dim("- skipped"));
+        return key === "s" ? "skip" : "send";
+      }
+      await Bun.sleep(100);
+    }
+  }
+  if (live) screen.raw("\n");
+  return "send";
+}
+
+export function powerText(power: string, phase: "before" | "after"): string {
+  switch (power) {
+    case "lock-database":
+      return "another connection takes the database's write lock (BEGIN EXCLUSIVE)";
+    case "unlock-database":
+      return "the other connection commits and lets go of the lock";
+    case "mint-expired-token":
+      return "minting a token signed with the API's key that expired a minute ago";
+    default:
+      return `${phase}: ${power}`;
+  }
+}
