@@ -1,6 +1,7 @@
 /** Pieces shared by the generated markdown and .http files. */
 import type { HeaderExpectation, Lesson, Power, Step } from "./model.ts";
 import { reasonPhrase } from "./phrases.ts";
+import { powerWrites } from "./powers.ts";
 import { canonicalHeader } from "./render.ts";
 
 export const GENERATED_BY = "bun run --cwd apps/lessons docs";
@@ -29,8 +30,8 @@ export function sourcesBefore(lesson: Lesson, index: number): Map<string, Source
   lesson.steps.slice(0, index + 1).forEach((step, i) => {
     // A step's own `before` powers run before it sends; its captures only after.
     for (const power of step.before ?? []) {
-      if (power.power === "mint-expired-token")
-        sources.set(power.into, { step, index: i, from: power });
+      const into = powerWrites(power);
+      if (into) sources.set(into, { step, index: i, from: power });
     }
     if (i === index) return;
     for (const [name, from] of Object.entries(step.capture ?? {})) {
@@ -48,6 +49,11 @@ export function describeHeaderExpectation(name: string, want: HeaderExpectation)
   return `${label}: \`${want}\``;
 }
 
+/** What a variable made by a power stands for, in a sentence's words. */
+export function madeByPower(power: Power): string {
+  return power.power === "forge-token" ? "a forged token" : "an expired token";
+}
+
 /** What the runner does for each power, for a reader doing it by hand. */
 export function powerNote(power: Power, phase: "before" | "after"): string {
   switch (power.power) {
@@ -57,6 +63,8 @@ export function powerNote(power: Power, phase: "before" | "after"): string {
       return `${phase === "after" ? "After the answer" : "Before sending"}, that connection commits and lets go of the lock.`;
     case "mint-expired-token":
       return `The runner mints an access token for \`{{${power.userId}}}\` that expired a minute ago, signed with the API's own key, into \`{{${power.into}}}\`.`;
+    case "forge-token":
+      return `The runner decodes the payload of \`{{${power.token}}}\`, sets its \`sub\` to \`{{${power.userId}}}\`, encodes it again and keeps the original header and signature, into \`{{${power.into}}}\`. No key is needed for that.`;
   }
 }
 
@@ -65,6 +73,9 @@ export function powersByHand(step: Step): string | undefined {
   const powers = [...(step.before ?? []), ...(step.after ?? [])].map((p) => p.power);
   if (powers.includes("lock-database")) {
     return "Only the in-process runner can do this (`bun run lessons`, no `--url`); with `--url` the step is skipped. By hand, against your own server: open the database with `sqlite3 ./data/app.db`, type `BEGIN EXCLUSIVE;`, send the request from another terminal, then type `COMMIT;`.";
+  }
+  if (powers.includes("forge-token")) {
+    return "Any target can do this, `--url` too: it needs no key. By hand: split the token at its two dots, base64url-decode the middle part, change `sub`, base64url-encode it (no `=` padding) and join the three parts again.";
   }
   if (powers.includes("mint-expired-token")) {
     return "The in-process runner can always do this; with `--url` it needs the API's `JWT_SECRET` in the environment, else the step is skipped. By hand: start the API with `ACCESS_TOKEN_TTL=1`, log in, wait two seconds and use that token.";

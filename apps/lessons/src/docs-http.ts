@@ -7,6 +7,7 @@ import {
   code,
   GENERATED_BY,
   lessonSlug,
+  madeByPower,
   powerNote,
   powersByHand,
   type Source,
@@ -14,6 +15,7 @@ import {
 } from "./docs-common.ts";
 import { DOCS_BASE_URL, EXAMPLE_BUILT_INS, exampleVars } from "./examples.ts";
 import type { Lesson, Step } from "./model.ts";
+import { powerWrites } from "./powers.ts";
 import { placeholdersIn } from "./template.ts";
 
 /**
@@ -25,14 +27,22 @@ export function requestName(step: Step, lesson?: Lesson): string {
   return lesson && fileVariables(lesson).includes(name) ? `${name}Request` : name;
 }
 
-function mintedVariables(lesson: Lesson): string[] {
+/** Variables a power makes: the reader pastes them at the top of the file. */
+function mintedVariables(lesson: Lesson): { name: string; what: string }[] {
   return lesson.steps.flatMap((s) =>
-    (s.before ?? []).flatMap((p) => (p.power === "mint-expired-token" ? [p.into] : [])),
+    (s.before ?? []).flatMap((p) => {
+      const name = powerWrites(p);
+      return name ? [{ name, what: madeByPower(p) }] : [];
+    }),
   );
 }
 
 function fileVariables(lesson: Lesson): string[] {
-  return ["baseUrl", ...Object.keys(EXAMPLE_BUILT_INS), ...mintedVariables(lesson)];
+  return [
+    "baseUrl",
+    ...Object.keys(EXAMPLE_BUILT_INS),
+    ...mintedVariables(lesson).map((v) => v.name),
+  ];
 }
 
 /** RFC 6901 pointer → the JSONPath REST Client reads: `/user/id` → `$.user.id`. */
@@ -104,7 +114,7 @@ function requestBlock(lesson: Lesson, step: Step, index: number): string {
   for (const [name, source] of sources) {
     if (typeof source.from !== "string" && uses.has(name)) {
       comments.push(
-        `{{${name}}} cannot be made here: set @${name} at the top of this file to an expired token.`,
+        `{{${name}}} cannot be made here: set @${name} at the top of this file to ${madeByPower(source.from)}.`,
       );
     }
   }
@@ -168,7 +178,11 @@ export function httpFile(lesson: Lesson, index: number): string {
     `@run = ${EXAMPLE_BUILT_INS.run}`,
     `@adminEmail = ${EXAMPLE_BUILT_INS.adminEmail}`,
     `@adminPassword = ${EXAMPLE_BUILT_INS.adminPassword}`,
-    ...minted.map((name) => `@${name} = paste-an-expired-access-token-here`),
+    ...minted.map(({ name, what }) =>
+      what === "an expired token"
+        ? `@${name} = paste-an-expired-access-token-here`
+        : `@${name} = paste-a-token-whose-sub-you-edited-here`,
+    ),
   ];
   return `${[head.join("\n"), ...lesson.steps.map((step, i) => requestBlock(lesson, step, i))].join("\n\n")}\n`;
 }

@@ -1,5 +1,6 @@
 /** docs/lessons/*.md: each lesson as a page a person can read without running anything. */
 import { challengeSections } from "./challenges/docs.ts";
+import { codeLinkLabel } from "./code-links.ts";
 import { plain } from "./color.ts";
 import { curlCommand } from "./curl.ts";
 import {
@@ -7,6 +8,7 @@ import {
   describeHeaderExpectation,
   GENERATED_BY,
   lessonSlug,
+  madeByPower,
   powerNote,
   powersByHand,
   sourcesBefore,
@@ -55,7 +57,7 @@ function expectationList(step: Step, vars: Vars): string[] {
 function tokenComment(lesson: Lesson, index: number, variable: string): string {
   const source = sourcesBefore(lesson, index).get(variable);
   if (!source) return `the value of {{${variable}}}`;
-  if (typeof source.from !== "string") return "an expired token (see the note above)";
+  if (typeof source.from !== "string") return `${madeByPower(source.from)} (see the note above)`;
   return `the token from step ${source.index + 1} (${source.step.title}), ${source.from.startsWith("header:") ? `its ${source.from.slice(7)} header` : `\`${source.from}\` in its body`}`;
 }
 
@@ -69,7 +71,8 @@ function stepSection(
   const parts: string[] = [];
   const status = step.expect.status;
   const doc = docs.find((d) => d.code === status);
-  parts.push(`<a id="${step.id}"></a>\n\n## ${index + 1}. ${step.title} — ${code(status)}`);
+  const setup = step.setup ? " (setup)" : "";
+  parts.push(`<a id="${step.id}"></a>\n\n## ${index + 1}. ${step.title} — ${code(status)}${setup}`);
   parts.push(step.story);
 
   const notes: string[] = [];
@@ -117,9 +120,18 @@ function stepSection(
   }
 
   parts.push(`**Why ${status} here.** ${step.explain.why}`);
-  const clientShould = step.explain.clientShould ?? doc?.clientShould;
+  if (step.chosenAt) {
+    const at = step.chosenAt;
+    parts.push(`**Chosen in the code:** [\`${codeLinkLabel(at)}\`](../../${at.file}#L${at.line})`);
+  }
+  // A setup step is on the way to the point: its code's general page is one link away.
+  const clientShould = step.explain.clientShould ?? (step.setup ? undefined : doc?.clientShould);
   if (clientShould) parts.push(`**What a client should do.** ${clientShould}`);
-  if (doc) {
+  if (doc && step.setup) {
+    parts.push(
+      `See [the ${status} page](../status-codes/${status}.md) for what ${code(status)} means.`,
+    );
+  } else if (doc) {
     parts.push(
       `**${code(status)}** — ${doc.meaning} Defined in [${doc.rfc.name} §${doc.rfc.section}](${doc.rfc.url}); see also [the ${status} page](../status-codes/${status}.md) and [MDN](${doc.mdn}).`,
     );

@@ -3,6 +3,7 @@
  * every run (the sync test compares them byte for byte): no random ids, no real tokens.
  * A lesson's own `examples` win over these guesses.
  */
+import { withSubject } from "./forge-token.ts";
 import type { Lesson } from "./model.ts";
 import type { Vars } from "./template.ts";
 
@@ -35,6 +36,12 @@ export function exampleVars(lesson: Lesson): Vars {
     for (const power of step.before ?? []) {
       if (power.power === "mint-expired-token") {
         vars[power.into] = lesson.examples?.[power.into] ?? EXAMPLE_TOKEN;
+      }
+      if (power.power === "forge-token") {
+        const token = vars[power.token];
+        vars[power.into] =
+          lesson.examples?.[power.into] ??
+          (typeof token === "string" ? withSubject(token, String(vars[power.userId])) : token);
       }
     }
     // Ids first so a Location captured alongside names the same user.

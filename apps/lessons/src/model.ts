@@ -56,7 +56,18 @@ export type Power =
   | { power: "lock-database" }
   | { power: "unlock-database" }
   /** Mint an access token for the user id in variable `userId` that expired a minute ago. */
-  | { power: "mint-expired-token"; userId: string; into: string };
+  | { power: "mint-expired-token"; userId: string; into: string }
+  /**
+   * Tamper as anyone can, without the key: the access token in variable `token`, its payload
+   * decoded, `sub` set to the id in variable `userId`, re-encoded, the old signature kept.
+   */
+  | { power: "forge-token"; token: string; userId: string; into: string };
+
+/** A line of the API's source: `apps/api/src/modules/users/service.ts` and 1-based `line`. */
+export interface CodeLink {
+  file: string;
+  line: number;
+}
 
 export interface Step {
   /** Unique within the lesson, kebab-case. */
@@ -90,10 +101,18 @@ export interface Step {
    * showed (dependencies.ts).
    */
   setup?: boolean;
+  /**
+   * Only when code-links.ts finds several places in apps/api that could answer this status:
+   * a fragment of the one line that does, e.g. `"caller.role !== role"`, and, when even that
+   * fragment recurs, the function the line is in.
+   */
+  chosenBy?: string | { in: string; line: string };
+  /** Where apps/api picks this step's status: found in the source when the lessons load. */
+  chosenAt?: CodeLink;
 }
 
 /** A step as a lesson file writes it: a typed call, or a raw `RequestSpec` (say why). */
-export type StepSource = Omit<Step, "request"> & { request: ApiCall | RequestSpec };
+export type StepSource = Omit<Step, "request" | "chosenAt"> & { request: ApiCall | RequestSpec };
 
 /** A lesson as its file writes it; `lessons/index.ts` records its typed calls into a `Lesson`. */
 export type LessonSource = Omit<Lesson, "steps"> & { steps: StepSource[] };

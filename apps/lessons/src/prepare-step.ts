@@ -4,6 +4,7 @@
  */
 import { type PreparedRequest, prepareRequest } from "./http.ts";
 import type { Step } from "./model.ts";
+import { madeBefore, powerReads } from "./powers.ts";
 import type { LessonRun, RunOptions } from "./run-state.ts";
 import { MissingVariableError, type Vars } from "./template.ts";
 
@@ -17,9 +18,9 @@ export function prepareStep(step: Step, run: LessonRun, options: RunOptions): Pr
   const skip = skipReason(step, options);
   let request: PreparedRequest | undefined;
   try {
-    const powerInputs = [...(step.before ?? []), ...(step.after ?? [])].flatMap((p) =>
-      p.power === "mint-expired-token" && run.vars[p.userId] === undefined ? [p.userId] : [],
-    );
+    const powerInputs = [...(step.before ?? []), ...(step.after ?? [])]
+      .flatMap(powerReads)
+      .filter((name) => run.vars[name] === undefined);
     if (powerInputs.length) throw new MissingVariableError(powerInputs);
     request = prepareRequest(step.request, powerFilled(step, run.vars), options.target.baseUrl);
   } catch (error) {
@@ -39,9 +40,7 @@ export function prepareStep(step: Step, run: LessonRun, options: RunOptions): Pr
  * shown: stand in a visible marker so the request can still be rendered before sending.
  */
 function powerFilled(step: Step, vars: Vars): Vars {
-  const minted = (step.before ?? []).flatMap((p) =>
-    p.power === "mint-expired-token" && vars[p.into] === undefined ? [p.into] : [],
-  );
+  const minted = madeBefore(step).filter((name) => vars[name] === undefined);
   if (!minted.length) return vars;
   return { ...vars, ...Object.fromEntries(minted.map((name) => [name, `<${name}>`])) };
 }

@@ -200,6 +200,8 @@ export function renderExplanation(
   if (doc) section("What it means", doc.meaning);
   if (status === step.expect.status) {
     section("Why this API answers it here", step.explain.why);
+    const at = step.chosenAt;
+    if (at) lines.push(style.dim(`  chosen at ${at.file}:${at.line}`));
     section("What a client should do", step.explain.clientShould ?? doc?.clientShould ?? "");
   } else if (doc) {
     section("What a client should do", doc.clientShould);

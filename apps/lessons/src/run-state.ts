@@ -5,6 +5,7 @@
 import { resolvePointer } from "./expect.ts";
 import { header, type PreparedRequest, type ReceivedResponse } from "./http.ts";
 import type { Lesson, Power, Step } from "./model.ts";
+import { powerWrites } from "./powers.ts";
 import type { Target } from "./target.ts";
 import { newRunId, type Vars } from "./template.ts";
 
@@ -62,10 +63,7 @@ export function startLesson(lesson: Lesson, target: Target): LessonRun {
 /** Variables a step sets: its captures and the tokens its powers mint. */
 export function variablesSetBy(step: Step): string[] {
   const powers = [...(step.before ?? []), ...(step.after ?? [])];
-  return [
-    ...Object.keys(step.capture ?? {}),
-    ...powers.flatMap((p) => (p.power === "mint-expired-token" ? [p.into] : [])),
-  ];
+  return [...Object.keys(step.capture ?? {}), ...powers.flatMap((p) => powerWrites(p) ?? [])];
 }
 export function skipped(
   step: Step,

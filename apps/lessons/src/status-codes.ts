@@ -16,11 +16,10 @@ const mdn = (code: number) =>
 const PROSE: Record<StatusCode, LearnerProse> = {
   200: {
     meaning:
-      "The request worked and the body carries the answer. What that answer is depends on the method: for a GET it is the current state of the thing you asked about; for a POST it is whatever the action produced.",
+      "The request worked, and the body carries the answer: the thing you asked for, or the outcome of what you asked the server to do.",
     inThisApi:
-      "Reading: `GET /`, `GET /health/live`, `GET /health`, `GET /users/me`, `GET /users/{id}`, `GET /users/me/items`, `GET /admin/users`, and `GET /users/limited` while you are under the quota. Acting: `POST /token` (a successful login or refresh: a new access token and refresh token, sent with `Cache-Control: no-store` so no cache keeps them), `POST /token/revoke` (logging out: an empty 200, as RFC 7009 specifies, also for a token the API never issued) and `PATCH /admin/users/{id}` (the user with the new role).",
-    clientShould:
-      "Read the body as the documented success schema. Nothing needs retrying; a 200 to a POST does not mean something was created (that would be 201).",
+      "Reading: `GET /`, `GET /health/live`, `GET /health`, `GET /users/me`, `GET /users/{id}`, `GET /users/me/items`, `GET /admin/users`, and `GET /users/limited` while you are under the quota. Acting: `POST /token` (a successful login or refresh: a new access token and refresh token, sent with `Cache-Control: no-store` so no cache keeps them), `POST /token/revoke` (logging out: an empty 200, as RFC 7009 specifies, also for a token the API never issued) and `PATCH /admin/users/{id}` (the user with the new role). A 200 to a POST means the action worked, not that something was created: that is 201.",
+    clientShould: "Read the body as the documented success schema; nothing needs retrying.",
   },
   201: {
     meaning:
@@ -34,7 +33,7 @@ const PROSE: Record<StatusCode, LearnerProse> = {
     meaning:
       "The request worked and there is deliberately nothing to send back: the response ends after its headers, with no body at all.",
     inThisApi:
-      "`DELETE /users/{id}`, by the user themself or by an admin. The account is gone at once, and so is every token it held.",
+      "`DELETE /users/{id}`, by the user themself or by an admin, and `DELETE /users/me` for your own account. The account is gone at once, and so is every token it held.",
     clientShould:
       "Not try to parse a body (there is none). Treat it as success and update your own view, e.g. forget the deleted account's token.",
   },
@@ -50,7 +49,7 @@ const PROSE: Record<StatusCode, LearnerProse> = {
     meaning:
       "The request lacks valid credentials for the resource: none were sent, or the ones sent were rejected. Despite its name it is about authentication (who are you?), not permission. A 401 must include a `WWW-Authenticate` header saying how to authenticate.",
     inThisApi:
-      'Every protected route when the `Authorization` header is missing or not Bearer (`Not authenticated`, `WWW-Authenticate: Bearer`), the token is malformed or forged (`Invalid token`), expired (`Token expired`, with an `error_description`), or belongs to a user that no longer exists or is a refresh token (`Could not validate credentials`); the last three carry `error="invalid_token"` (RFC 6750). `POST /token` answers 401 `Incorrect email or password` for a wrong password and for an unknown email alike, and its refresh grant answers 401 for a refresh token that is unknown (`Invalid refresh token`), past the absolute end of its login (`Refresh token expired`), revoked by a logout, a replay or a role change (`Refresh token revoked`), or already spent (`Refresh token already used: …`, which ends every session of that login).',
+      'Every protected route when the `Authorization` header is missing or not Bearer (`Not authenticated`, `WWW-Authenticate: Bearer`), the token is malformed or forged (`Invalid token`), expired (`Token expired`, with an `error_description`), or belongs to a user that no longer exists or is a refresh token (`Could not validate credentials`); the last three carry `error="invalid_token"` (RFC 6750). `POST /token` answers 401 `Incorrect email or password` for a wrong password and for an unknown email alike (OAuth2, RFC 6749 §5.2, would say 400 `invalid_grant`; this API keeps 401, "credentials rejected", as FastAPI does), and its refresh grant answers 401 for a refresh token that is unknown (`Invalid refresh token`), past the absolute end of its login (`Refresh token expired`), revoked by a logout, a replay or a role change (`Refresh token revoked`), or already spent (`Refresh token already used: …`, which ends every session of that login).',
     clientShould:
       "Read `WWW-Authenticate` and `detail`: for an expired access token, spend the refresh token for a new one; for an invalid token, or when the refresh itself gets 401, log in again (or ask the user to); attach a token if none was sent. Do not retry the same credentials in a loop.",
   },
@@ -74,7 +73,7 @@ const PROSE: Record<StatusCode, LearnerProse> = {
     meaning:
       "The URL exists but does not support the method you used. The server must list the methods it does support in an `Allow` header.",
     inThisApi:
-      "Any known path with a method it has no route for, e.g. `PUT /users/me` answers 405 with `Allow: DELETE, GET, HEAD` (`HEAD` is implied by `GET`; `DELETE` comes from the `/users/{id}` route that the same path also matches).",
+      "Any known path with a method it has no route for, e.g. `PUT /users/me` answers 405 with `Allow: DELETE, GET, HEAD` (read your record, delete your account, and `HEAD`, which every `GET` route answers too).",
     clientShould:
       "Use one of the methods named in `Allow`. Retrying with the same method will never work.",
   },
@@ -114,7 +113,7 @@ const PROSE: Record<StatusCode, LearnerProse> = {
     meaning:
       "The body arrived in a format the server understands and parses fine, but what it says cannot be accepted: a field is missing, the wrong type, or out of range. (Older documents call it Unprocessable Entity.)",
     inThisApi:
-      "Every route whose input breaks its schema: a bad email or a password outside 8 to 128 characters at sign-up, a missing field at login or in a refresh grant (`refresh_token`) or logout (`token`), a path id that is not a positive integer (`/users/abc`, `/users/0`), a bad `client_id` or page size. The body lists each field as `errors: [{path, message}]` and never repeats the value you sent.",
+      "Every route whose input breaks its schema: a bad email or a password outside 8 to 128 characters at sign-up, a missing field at login or in a refresh grant (`refresh_token`) or logout (`token`), a path id that is not a positive integer (`/users/abc`, `/users/0`), a bad `client_id` or page size. The body lists each field as `errors: [{path, message}]` and never repeats the value you sent. For path and query parameters 422 is FastAPI's convention rather than an RFC rule (RFC 9110 speaks of content); this API keeps it so that every broken input rule fails the same way.",
     clientShould:
       "Read `errors`, fix those fields (ideally tell the user which ones) and send again. Repeating the request unchanged will fail the same way.",
   },
@@ -122,9 +121,9 @@ const PROSE: Record<StatusCode, LearnerProse> = {
     meaning:
       "The client sent more requests than it is allowed in a given time. The response may say how long to wait in a `Retry-After` header.",
     inThisApi:
-      '`GET /users/limited` after five requests for one `client_id` within a sliding 60-second window (`Rate limit exceeded`; `RATE_LIMIT_MAX` and `RATE_LIMIT_WINDOW` change the defaults). It carries `Retry-After` in whole seconds and the `RateLimit-Policy`/`RateLimit` headers (`"default";r=0;t=…`). Refused requests are not counted, so waiting that long always works.',
+      '`GET /users/limited` after five requests for one `client_id` within a sliding 60-second window (`Rate limit exceeded`; `RATE_LIMIT_MAX` and `RATE_LIMIT_WINDOW` change the defaults), with the `RateLimit-Policy`/`RateLimit` headers (`"default";r=0;t=…`); the client picks its own `client_id`, so this one teaches the mechanics and stops nobody. `POST /token` after repeated failed logins (`Too many failed login attempts; try again later`): 10 failures for one account from one address, 100 from one address across accounts, or 100 for one account across addresses, each within a sliding 15 minutes, lock that pair, address or account out, the right password included, until the oldest failure leaves the window; an account locked out from one address still logs in from another. `POST /users/` after `SIGNUP_RATE_LIMIT` sign-ups from one address (50 in 10 minutes by default). Every 429 carries `Retry-After` in whole seconds, and refused requests are never counted, so waiting that long always works.',
     clientShould:
-      "Stop and wait at least `Retry-After` seconds before the next request; watch the `RateLimit` header to slow down before reaching the limit at all.",
+      "Stop and wait at least `Retry-After` seconds before the next request; watch the `RateLimit` header to slow down before reaching the limit at all. For a login lockout, tell the user how long to wait and never retry the password automatically.",
   },
   500: {
     meaning:

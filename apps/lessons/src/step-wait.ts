@@ -33,6 +33,8 @@ export function powerText(power: string, phase: "before" | "after"): string {
       return "the other connection commits and lets go of the lock";
     case "mint-expired-token":
       return "minting a token signed with the API's key that expired a minute ago";
+    case "forge-token":
+      return "editing the token's payload (a new sub) and keeping its old signature";
     default:
       return `${phase}: ${power}`;
   }

@@ -12,6 +12,7 @@ import { type AppOptions, createApp, loadConfig } from "@statuslab/api";
 import { createJwtService } from "@statuslab/auth";
 import { createTestDatabase, type HeldLock } from "@statuslab/db/testing";
 import { loggerInto, RequestLog, watchAnswers } from "./challenges/log.ts";
+import { forge } from "./forge-token.ts";
 import type { Power } from "./model.ts";
 import type { Vars } from "./template.ts";
 
@@ -132,6 +133,9 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<Ta
         case "mint-expired-token":
           vars[power.into] = await mintExpired(jwtSecret, userIdOf(power, vars));
           return;
+        case "forge-token":
+          forge(power, vars);
+          return;
       }
     },
     async close() {
@@ -161,6 +165,8 @@ export function remoteTarget(url: string, env: RemoteEnv = process.env): Target 
     baseUrl: url.replace(/\/+$/, ""),
     ...(admin ? { admin } : {}),
     lacks(power) {
+      // Forging needs no key: anyone holding a token can do it.
+      if (power === "forge-token") return undefined;
       if (power === "mint-expired-token") {
         return secret ? undefined : "needs the API's JWT_SECRET (set it, or run without --url)";
       }
@@ -168,6 +174,7 @@ export function remoteTarget(url: string, env: RemoteEnv = process.env): Target 
       return NEEDS_IN_PROCESS;
     },
     async use(power, vars) {
+      if (power.power === "forge-token") return forge(power, vars);
       if (power.power === "mint-expired-token" && secret) {
         vars[power.into] = await mintExpired(secret, userIdOf(power, vars));
         return;

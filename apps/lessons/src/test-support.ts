@@ -61,6 +61,7 @@ export function fakeTarget(baseUrl: string, powers: PowerName[] = [], admin = tr
       used.push(power.power);
       if (power.power === "mint-expired-token")
         vars[power.into] = `expired-for-${vars[power.userId]}`;
+      if (power.power === "forge-token") vars[power.into] = `forged-for-${vars[power.userId]}`;
     },
     async close() {},
   };

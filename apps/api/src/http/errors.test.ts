@@ -16,7 +16,7 @@ const WRONG_METHODS: [string, string, string][] = [
   ["GET", "/users/", "POST"],
   ["GET", "/users", "POST"],
   ["PATCH", "/users/", "POST"],
-  // /users/me is also matched by /users/:id, whose DELETE answers 422 for "me" (not 405).
+  // DELETE /users/me deletes the caller's own account: Allow promises nothing that fails.
   ["PUT", "/users/me", "DELETE, GET, HEAD"],
   ["POST", "/users/me", "DELETE, GET, HEAD"],
   ["DELETE", "/users/me/items", "GET, HEAD, POST"],

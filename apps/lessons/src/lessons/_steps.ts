@@ -16,6 +16,18 @@ interface Words {
   why: string;
   clientShould?: string;
   hint: string;
+  /** On the way to the lesson's point, not the point: see `Step.setup`. */
+  setup?: true;
+}
+
+/** The words of a step, and its `setup` flag when it has one. */
+function wordsOf(options: Words): Pick<StepSource, "story" | "explain" | "hint" | "setup"> {
+  return {
+    story: options.story,
+    explain: explain(options.why, options.clientShould),
+    hint: options.hint,
+    ...(options.setup && { setup: true }),
+  };
 }
 
 /** Variable name → `/json/pointer` into the body, as in `Step.capture`. */
@@ -57,7 +69,6 @@ export function signUp(who: string, options: SignUpOptions): StepSource {
   return {
     id: options.id ?? "sign-up",
     title: options.title ?? `sign up ${who}`,
-    story: options.story,
     request: (api) =>
       api.users.post({ email: emailOf(who), password: options.password ?? passwordOf(who) }),
     expect: {
@@ -67,8 +78,7 @@ export function signUp(who: string, options: SignUpOptions): StepSource {
       schema: UserRegistered,
     },
     ...(capture && { capture }),
-    explain: explain(options.why ?? NEW_USER, options.clientShould),
-    hint: options.hint,
+    ...wordsOf({ ...options, why: options.why ?? NEW_USER }),
   };
 }
 
@@ -93,13 +103,11 @@ export function logIn(who: string, options: LogInOptions): StepSource {
   return {
     id: options.id ?? "log-in",
     title: options.title ?? "log in",
-    story: options.story,
     request: (api) =>
       api.token.post({ username: options.email ?? emailOf(who), password: passwordOf(who) }),
     expect: options.expect ?? tokenPair(),
     ...(capture && { capture }),
-    explain: explain(options.why, options.clientShould),
-    hint: options.hint,
+    ...wordsOf(options),
   };
 }
 
@@ -111,7 +119,6 @@ export function adminLogIn(options: Words): StepSource {
   return {
     id: "admin-logs-in",
     title: "the admin logs in",
-    story: options.story,
     request: (api) => api.token.post({ username: "{{adminEmail}}", password: "{{adminPassword}}" }),
     expect: {
       status: 200,
@@ -120,8 +127,7 @@ export function adminLogIn(options: Words): StepSource {
     },
     capture: { adminToken: "/access_token" },
     needsAdmin: true,
-    explain: explain(options.why, options.clientShould),
-    hint: options.hint,
+    ...wordsOf(options),
   };
 }
 
@@ -135,11 +141,9 @@ export function whoAmI(token: string, options: WhoAmIOptions): StepSource {
   return {
     id: options.id,
     title: options.title,
-    story: options.story,
     request: (api) => api.users.me.get(bearer(token)),
     expect: { status: 200, headers: { "content-type": JSON_BODY }, schema: UserPublic },
-    explain: explain(options.why, options.clientShould),
-    hint: options.hint,
+    ...wordsOf(options),
   };
 }
 
@@ -164,11 +168,9 @@ export function refresh(refreshToken: string, options: RefreshOptions): StepSour
   return {
     id: options.id,
     title: options.title,
-    story: options.story,
     request: refreshGrant(refreshToken),
     expect: tokenPair(),
     ...(capture && { capture }),
-    explain: explain(options.why, options.clientShould),
-    hint: options.hint,
+    ...wordsOf(options),
   };
 }

@@ -18,6 +18,7 @@ export const lesson: LessonSource = {
       expect: problem(422, "Invalid request body", {
         body: { "/errors/0/path": "/email", "/errors/0/message": "must be a valid email address" },
       }),
+      chosenBy: "new ValidationProblem(",
       explain: {
         why: "422 Unprocessable Content: the server understood the format (JSON) and parsed it, but what it says breaks the `UserCreate` schema. The problem body lists each bad field as `{path, message}`, with `path` a JSON Pointer. It never repeats the values you sent: FastAPI's and Elysia's default 422 echo the input back, which here would put Chloe's password into the response and into any log that records it.",
         clientShould:
@@ -32,6 +33,7 @@ export const lesson: LessonSource = {
         "Chloe fixes her email but picks `short` as her password. Passwords here must be 8 to 128 characters, and they are compared exactly as sent (no trimming).",
       request: (api) => api.users.post({ email: "chloe-{{run}}@example.com", password: "short" }),
       expect: problem(422, "Invalid request body", { body: { "/errors/0/path": "/password" } }),
+      chosenBy: "new ValidationProblem(",
       explain: {
         why: "Still 422: well-formed JSON, one field outside its rules. The error points at `/password` and says what the rule is, but again not what was sent. No account was created: validation happens before anything touches the database.",
         clientShould:
@@ -54,6 +56,7 @@ export const lesson: LessonSource = {
         },
       },
       expect: problem(400, "Malformed JSON body"),
+      chosenBy: 'MalformedBodyError("JSON")',
       explain: {
         why: "400 Bad Request is for a request the server cannot make sense of at all. A syntax error in the body is exactly that: there are no fields to validate yet, so 422 (which is about content that parsed) would be wrong. FastAPI answers 422 here; this API follows the HTTP meaning and answers 400.",
         clientShould:
@@ -75,6 +78,7 @@ export const lesson: LessonSource = {
       expect: problem(415, "Send the body as application/json", {
         headers: { "accept-post": "application/json" },
       }),
+      chosenBy: 'UnsupportedMediaTypeError("application/json")',
       explain: {
         why: "415 Unsupported Media Type: the server refuses the body because of its declared format, before reading a field of it. Quietly parsing a form where JSON was promised would accept requests the schema was never written for. The `Accept-Post` header says which format the route takes.",
         clientShould:

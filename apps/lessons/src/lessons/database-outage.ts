@@ -14,6 +14,7 @@ export const lesson: LessonSource = {
       title: "sign up kira before the outage",
       story:
         "Kira signs up while all is well. Her account is what we will look for after the outage.",
+      setup: true,
       why: "A new user was created and committed: 201 Created with `Location`.",
       hint: "This account exists before the outage begins.",
     }),

@@ -11,6 +11,7 @@ export const lesson: LessonSource = {
   steps: [
     signUp("jonas", {
       story: "Jonas signs up, and soon regrets it.",
+      setup: true,
       capture: { jonasToken: "/token", jonasId: "/user/id" },
       hint: "Note the id: it will not come back.",
     }),
@@ -34,6 +35,7 @@ export const lesson: LessonSource = {
       expect: problem(401, "Could not validate credentials", {
         headers: { "www-authenticate": BEARER_INVALID_TOKEN },
       }),
+      chosenBy: "if (!user) throw new CredentialsRejectedError",
       explain: {
         why: "Every request looks the token's user up in the database, and there is no Jonas any more: 401 at once. Deleting an account ends its sessions immediately, without a list of revoked tokens.",
       },
@@ -49,6 +51,7 @@ export const lesson: LessonSource = {
       hint: "Compare the new `Location` with Jonas's first id.",
     }),
     adminLogIn({
+      setup: true,
       story:
         "To check that the old account is really gone, we need someone who may read any user: the admin.",
       why: "Correct credentials: 200 with a token.",
@@ -60,6 +63,7 @@ export const lesson: LessonSource = {
       story: "The admin asks for `GET /users/{Jonas's first id}`.",
       request: (api) => api.users({ id: "{{jonasId}}" }).get(bearer("adminToken")),
       expect: problem(404, "User not found"),
+      chosenBy: { in: "getUser", line: "if (!user) throw new UserNotFoundError" },
       needsAdmin: true,
       explain: {
         why: "The admin may read anyone, so this 404 is not hiding anything: there really is no user with that id. (The new Jonas has another id.)",
@@ -74,6 +78,7 @@ export const lesson: LessonSource = {
         "The admin sends `DELETE /users/{Jonas's first id}` once more, as a retrying client might.",
       request: (api) => api.users({ id: "{{jonasId}}" }).delete(undefined, bearer("adminToken")),
       expect: problem(404, "User not found"),
+      chosenBy: "deleteUser(id))) throw",
       needsAdmin: true,
       explain: {
         why: "DELETE is idempotent in HTTP: sending it twice leaves the server in the same state as sending it once. Idempotency is about the effect, not the answer, so the second request honestly says 404: there was nothing left to delete.",

@@ -10,6 +10,7 @@ export const lesson: LessonSource = {
   steps: [
     signUp("bruno", {
       id: "first-sign-up",
+      setup: true,
       story:
         "Bruno signs up with `bruno-…@example.com`. This is the account the rest of the lesson will collide with.",
       why: "The address is free, so a new user is created: 201 Created with `Location`.",
@@ -23,6 +24,7 @@ export const lesson: LessonSource = {
       request: (api) =>
         api.users.post({ email: "bruno-{{run}}@example.com", password: "another-password-2" }),
       expect: problem(409, "Email already registered"),
+      chosenBy: "findUserByEmail(input.email)) throw",
       explain: {
         why: "409 Conflict is for a request that is fine on its own but conflicts with the current state of the server: the address is taken. The answer is application/problem+json, and it does not say anything about the existing account beyond the fact that the address is in use.",
         clientShould:
@@ -38,8 +40,9 @@ export const lesson: LessonSource = {
       request: (api) =>
         api.users.post({ email: "Bruno-{{run}}@Example.COM", password: "another-password-3" }),
       expect: problem(409, "Email already registered"),
+      chosenBy: "findUserByEmail(input.email)) throw",
       explain: {
-        why: 'The database keeps, next to the email as typed, a lower-cased key with a UNIQUE index on it, and the insert itself fails on that index; the failure becomes 409. A "does this email exist?" query followed by an insert would leave a gap in which two simultaneous sign-ups both see "no" and both insert. A unique index cannot be raced: of twenty simultaneous sign-ups exactly one wins.',
+        why: 'The database keeps, next to the email as typed, a lower-cased key with a UNIQUE index on it. The API looks the address up by that key first, finds Bruno, and answers 409 before spending any time on hashing a password. That lookup alone could be raced: two simultaneous sign-ups could both see "no such address" and both insert. The index is what cannot be raced; the loser\'s insert fails on it and becomes the same 409, so of twenty simultaneous sign-ups exactly one wins.',
         clientShould:
           "Compare emails case-insensitively on your side too, e.g. before offering sign-up.",
       },

@@ -1,5 +1,6 @@
 /** Every lesson, in teaching order: each is self-contained, so any one may be run alone. */
 import { recordLesson } from "../api-call.ts";
+import { withCodeLinks } from "../code-links.ts";
 import type { Lesson } from "../model.ts";
 import { lesson as badInput } from "./bad-input.ts";
 import { lesson as databaseOutage } from "./database-outage.ts";
@@ -16,22 +17,27 @@ import { lesson as routeMatching } from "./route-matching.ts";
 import { lesson as signingUp } from "./signing-up.ts";
 import { lesson as wrongMethodAndSize } from "./wrong-method-and-size.ts";
 
-/** Typed steps recorded into plain requests once, here, before anything reads the lessons. */
-export const lessons: Lesson[] = await Promise.all(
-  [
-    signingUp,
-    duplicateEmail,
-    badInput,
-    loggingIn,
-    protectedRoute,
-    refreshRotation,
-    replayDetection,
-    loggingOut,
-    routeMatching,
-    roles,
-    deleting,
-    rateLimiting,
-    wrongMethodAndSize,
-    databaseOutage,
-  ].map(recordLesson),
+/**
+ * Typed steps recorded into plain requests once, here, before anything reads the lessons, and
+ * each step linked to the line of apps/api that picks its status.
+ */
+export const lessons: Lesson[] = withCodeLinks(
+  await Promise.all(
+    [
+      signingUp,
+      duplicateEmail,
+      badInput,
+      loggingIn,
+      protectedRoute,
+      refreshRotation,
+      replayDetection,
+      loggingOut,
+      routeMatching,
+      roles,
+      deleting,
+      rateLimiting,
+      wrongMethodAndSize,
+      databaseOutage,
+    ].map(recordLesson),
+  ),
 );

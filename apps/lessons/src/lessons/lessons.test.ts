@@ -4,8 +4,10 @@
  * answers as documented is `--auto`'s job.
  */
 import { describe, expect, test } from "bun:test";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Step } from "../model.ts";
+import { powerReads } from "../powers.ts";
 import { statusCodes } from "../status-codes.ts";
 import { PROBLEM_JSON } from "./_expect.ts";
 import { lessons } from "./index.ts";
@@ -30,7 +32,7 @@ const placeholders = (value: unknown) =>
 function reads(step: Step): string[] {
   const names = placeholders(step.request);
   if (step.request.bearer) names.push(step.request.bearer);
-  for (const power of step.before ?? []) if ("userId" in power) names.push(power.userId);
+  for (const power of step.before ?? []) names.push(...powerReads(power));
   return names;
 }
 
@@ -298,6 +300,24 @@ describe("expectations", () => {
       if (!step.request.path.startsWith("/users/limited")) continue;
       expect(step.request.path).toMatch(/client_id=[^&]*\{\{run\}\}/);
     }
+  });
+});
+
+describe("the login lockout", () => {
+  test("sends exactly as many failures as one account may have from one address", () => {
+    const throttle = readFileSync(
+      join(import.meta.dir, "../../../api/src/modules/auth/throttle.ts"),
+      "utf8",
+    );
+    const limit = Number(/pair: \{[^}]*limit: (\d+)/.exec(throttle)?.[1]);
+    const rate = lessons.find((l) => l.id === "rate-limiting");
+    const steps = rate?.steps ?? [];
+    const at = steps.findIndex((s) => s.id === "ten-wrong-passwords");
+    const failures = steps[at];
+    const locked = steps[at + 1];
+    expect(limit).toBeGreaterThan(0);
+    expect(failures?.repeat).toBe(limit);
+    expect(locked?.expect.status).toBe(429);
   });
 });
 

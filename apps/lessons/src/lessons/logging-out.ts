@@ -11,10 +11,12 @@ export const lesson: LessonSource = {
   steps: [
     signUp("oskar", {
       story: "Oskar signs up, so that he has an account to log in to and out of.",
+      setup: true,
       hint: "Sign-up gives an access token only; the session to log out of starts with the login.",
     }),
     logIn("oskar", {
       story: "Oskar logs in; we keep both his access token and his refresh token.",
+      setup: true,
       capture: { accessToken: "/access_token", refreshToken: "/refresh_token" },
       why: "The credentials are right: 200 with a new pair, which starts a session (a family of refresh tokens).",
       hint: "Two tokens again; the next step mixes them up on purpose.",
@@ -28,6 +30,7 @@ export const lesson: LessonSource = {
       expect: problem(401, "Could not validate credentials", {
         headers: { "www-authenticate": BEARER_INVALID_TOKEN },
       }),
+      chosenBy: "looksLikeRefreshToken(token)) throw",
       explain: {
         why: 'A refresh token proves nothing on its own to a protected route; it is only good at `POST /token`. The API recognises it by its shape (the `slr_` prefix) and refuses it before even checking it: 401 with `error="invalid_token"` and the same `detail` as for the token of a deleted user. Were refresh tokens accepted as bearer tokens, a session could never be cut short: the refresh token lives for up to 30 days, and it is exactly the one that logging out revokes.',
         clientShould:
@@ -58,6 +61,7 @@ export const lesson: LessonSource = {
       expect: problem(401, "Refresh token revoked", {
         headers: { "www-authenticate": BEARER, ...TOKEN_ANSWER_HEADERS },
       }),
+      chosenBy: 'result.outcome !== "rotated"',
       explain: {
         why: "The family was revoked, so 401 `Refresh token revoked`: the session is over for every tab and device that shared this login. Unlike a replay, it is simply refused: the family is already over, so there is nothing left to end.",
         clientShould: "Show the login screen.",
@@ -98,6 +102,7 @@ export const lesson: LessonSource = {
         headers: TOKEN_ANSWER_HEADERS,
         body: { "/errors/0/path": "/refresh_token", "/errors/0/message": "is required" },
       }),
+      chosenBy: 'MissingFieldsError(["refresh_token"])',
       explain: {
         why: "Not a 401: no token was presented and rejected, the request does not even have the shape of a refresh. `grant_type` decides which fields are required, and this grant needs `refresh_token`, so 422 names the missing field, the same way a login without `password` does.",
         clientShould:

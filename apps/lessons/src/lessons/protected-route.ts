@@ -1,4 +1,4 @@
-import { UserPublic } from "@statuslab/contracts";
+import { ItemsPublic, UserPublic } from "@statuslab/contracts";
 import { bearer } from "../api-call.ts";
 import type { LessonSource } from "../model.ts";
 import { BEARER, BEARER_INVALID_TOKEN, JSON_BODY, problem } from "./_expect.ts";
@@ -6,12 +6,13 @@ import { signUp, whoAmI } from "./_steps.ts";
 
 export const lesson: LessonSource = {
   id: "protected-route",
-  title: "A protected route: one 200 and four kinds of 401",
+  title: "Protected routes: 200, and five kinds of 401",
   intro:
-    "`GET /users/me` only answers people who prove who they are. You will call it with a good token, with none, with garbage, with an expired one and with the token of a user who no longer exists. Every failure is a 401, and the `detail` and `WWW-Authenticate` header tell you which one it was and what to do.",
+    "`GET /users/me` and `GET /users/me/items` only answer people who prove who they are. You will call them with a good token, with none, with garbage, with a token whose payload was edited to claim another user, with an expired one and with the token of a user who no longer exists. Every failure is a 401, and the `detail` and `WWW-Authenticate` header tell you which one it was and what to do.",
   steps: [
     signUp("emil", {
       story: "Emil signs up; we keep his token and his id for the rest of the lesson.",
+      setup: true,
       capture: { token: "/token", emilId: "/user/id" },
       hint: "`token` and `user.id` are captured for the next steps.",
     }),
@@ -20,8 +21,25 @@ export const lesson: LessonSource = {
       title: "with a valid token",
       story: "First the happy path: Emil sends `Authorization: Bearer <his token>`.",
       why: "The signature checks out, the token has not expired, and its user exists: 200 with Emil's record.",
-      hint: "This is the baseline; every following step changes one thing about the `Authorization` header.",
+      hint: "This is the baseline; most following steps change one thing about the `Authorization` header.",
     }),
+    {
+      id: "my-items",
+      title: "another protected route: my items",
+      story:
+        "The seed's protected-routes example has a second route behind the same check, `GET /users/me/items`. Emil sends the same token there.",
+      request: (api) => api.users.me.items.get(bearer("token")),
+      expect: {
+        status: 200,
+        headers: { "content-type": JSON_BODY },
+        body: { "/items": [] },
+        schema: ItemsPublic,
+      },
+      explain: {
+        why: "The same guard runs before every protected route: it checks the token and looks its user up, and the handler only ever sees that user. So Emil gets 200 with his own items (none yet) and his email as `owner`; no parameter in the request could make it someone else's list.",
+      },
+      hint: "Nothing in the URL says whose items these are. Where did `owner` come from?",
+    },
     {
       id: "no-header",
       title: "no authorization header",
@@ -39,7 +57,7 @@ export const lesson: LessonSource = {
       id: "garbage-token",
       title: "a token that is not a jwt",
       story:
-        "Emil's client sends `Bearer this-is-not-a-jwt`: there is a token, but it is not even shaped like one. A forged or tampered token (wrong signature, another algorithm) ends up in the same place.",
+        "Emil's client sends `Bearer this-is-not-a-jwt`: there is a token, but it is not even shaped like one.",
       request: (api) =>
         api.users.me.get({ headers: { authorization: "Bearer this-is-not-a-jwt" } }),
       expect: problem(401, "Invalid token", {
@@ -50,6 +68,32 @@ export const lesson: LessonSource = {
         clientShould: "Throw the token away and get a new one by logging in.",
       },
       hint: "The status is the same as before; what changed in `detail` and in `WWW-Authenticate`?",
+    },
+    signUp("finn", {
+      id: "throwaway-sign-up",
+      title: "sign up a throwaway user",
+      story:
+        "A second user, Finn, signs up. His id is what a forger will claim in the next step, and later his token will outlive him.",
+      setup: true,
+      capture: { finnToken: "/token", finnId: "/user/id" },
+      hint: "A second user, with its own token.",
+    }),
+    {
+      id: "tampered-token",
+      title: "a token edited to claim finn",
+      story:
+        'A JWT is three base64url parts joined by dots: header, payload, signature. Only the signature is secret work; anyone can decode the payload. Emil\'s decodes to `{"type":"access","sub":"2","iat":1764900000,"exp":1764900900}` (with his own id and times). He changes `sub` to Finn\'s id, encodes the payload again and keeps the header and signature: `{"type":"access","sub":"3","iat":1764900000,"exp":1764900900}`. The runner does exactly that, then calls `GET /users/me` with the result.',
+      before: [{ power: "forge-token", token: "token", userId: "finnId", into: "forgedToken" }],
+      request: (api) => api.users.me.get(bearer("forgedToken")),
+      expect: problem(401, "Invalid token", {
+        headers: { "www-authenticate": BEARER_INVALID_TOKEN },
+      }),
+      explain: {
+        why: 'The signature is an HMAC over the header and payload, made with a key only the API holds. Changing one character of the payload makes it wrong, and without the key nobody can make a right one, so the edited token is rejected before `sub` is even read: 401 `Invalid token` with `error="invalid_token"`, the same answer as for garbage. The seed\'s lesson ("this is signed with a secret key so it can\'t be forged") holds only while the key is secret and the signature is checked, with the algorithm pinned (`alg: none` is refused too).',
+        clientShould:
+          "Never edit a token: it is opaque to clients. Log in as the user you need to be.",
+      },
+      hint: "Decode the middle part of both tokens (it is base64url JSON): only `sub` differs. Why is that enough to refuse it?",
     },
     {
       id: "expired-token",
@@ -83,19 +127,12 @@ export const lesson: LessonSource = {
       },
       hint: "Only the first word of the header changed since the first 200.",
     },
-    signUp("finn", {
-      id: "throwaway-sign-up",
-      title: "sign up a throwaway user",
-      story:
-        "For the last case we need a token whose user is gone. Emil creates a throwaway account, Finn, and keeps its token and id.",
-      capture: { finnToken: "/token", finnId: "/user/id" },
-      hint: "A second user, with its own token.",
-    }),
     {
       id: "delete-self",
       title: "the throwaway deletes itself",
-      story: "Finn deletes his own account with `DELETE /users/{his id}`, using his own token.",
-      request: (api) => api.users({ id: "{{finnId}}" }).delete(undefined, bearer("finnToken")),
+      story:
+        "Finn deletes his own account with `DELETE /users/me`, using his own token (`DELETE /users/{his id}` would do the same).",
+      request: (api) => api.users.me.delete(undefined, bearer("finnToken")),
       expect: { status: 204, emptyBody: true },
       explain: {
         why: "Anyone may delete themself. The deletion worked and there is nothing to say about a user that no longer exists, so 204 No Content, with no body at all.",
@@ -111,6 +148,7 @@ export const lesson: LessonSource = {
       expect: problem(401, "Could not validate credentials", {
         headers: { "www-authenticate": BEARER_INVALID_TOKEN },
       }),
+      chosenBy: "if (!user) throw new CredentialsRejectedError",
       explain: {
         why: "A token only proves a user id; on every request the API also looks that user up. Finn is gone, so the token is rejected with 401 at once, not when it expires. That is what makes deleting an account (or an admin removing one) take effect immediately.",
         clientShould:
@@ -120,5 +158,5 @@ export const lesson: LessonSource = {
     },
   ],
   takeaway:
-    'On a protected route every authentication failure is 401 with a `WWW-Authenticate` challenge: a bare `Bearer` when no credentials came, `error="invalid_token"` when they came and were rejected (malformed, forged, expired, or their user is gone). 403 is for something else entirely: a caller who is known but not allowed.',
+    'On a protected route every authentication failure is 401 with a `WWW-Authenticate` challenge: a bare `Bearer` when no credentials came, `error="invalid_token"` when they came and were rejected (malformed, edited, expired, or their user is gone). A token\'s payload is readable by anyone but changeable by no one without the key. 403 is for something else entirely: a caller who is known but not allowed.',
 };

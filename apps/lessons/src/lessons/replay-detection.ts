@@ -10,6 +10,7 @@ export const lesson: LessonSource = {
   steps: [
     signUp("nora", {
       story: "Nora signs up, so that she has an account to log in to.",
+      setup: true,
       hint: "Sign-up gives no refresh token; the session begins with the next step.",
     }),
     logIn("nora", {
@@ -40,6 +41,7 @@ export const lesson: LessonSource = {
         "Refresh token already used: every session of that login has been ended",
         { headers: { "www-authenticate": BEARER, ...TOKEN_ANSWER_HEADERS } },
       ),
+      chosenBy: 'result.outcome !== "rotated"',
       explain: {
         why: "A spent token presented again means two parties hold the same session, and the API cannot tell the thief from the owner. So it does what RFC 9700 (OAuth 2.0 Security Best Current Practice, §4.14) recommends for refresh-token rotation: it revokes the whole family, every refresh token descended from this login, and both parties have to log in again. The thief, who has no password, is locked out; the owner merely logs in. There is no grace period accepting a just-spent token for a few seconds: that window is exactly when a thief's replay would go unnoticed. The price is that two tabs of Nora's app racing to refresh with one token would end her session too; this API pays it. (Plain OAuth2 would answer 400 `invalid_grant`; this API answers every rejected credential with 401 and a `WWW-Authenticate` challenge.)",
         clientShould:
@@ -56,6 +58,7 @@ export const lesson: LessonSource = {
       expect: problem(401, "Refresh token revoked", {
         headers: { "www-authenticate": BEARER, ...TOKEN_ANSWER_HEADERS },
       }),
+      chosenBy: 'result.outcome !== "rotated"',
       explain: {
         why: "The replay revoked the whole family, so the newest token is dead as well: 401 `Refresh token revoked`. That is the point: had the attacker refreshed first and been the one holding the newest token, it would be just as dead now. Whichever side presents a spent token, the whole family ends, so a stolen refresh token works only until the owner's app refreshes again.",
         clientShould:

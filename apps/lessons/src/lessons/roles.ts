@@ -13,6 +13,7 @@ export const lesson: LessonSource = {
     signUp("hugo", {
       id: "sign-up-hugo",
       story: "Hugo signs up. He is an ordinary user, like everyone who signs up.",
+      setup: true,
       body: { "/user/role": "user" },
       capture: { hugoToken: "/token", hugoId: "/user/id" },
       why: "A new user was created: 201 Created with `Location`, role `user`.",
@@ -21,6 +22,7 @@ export const lesson: LessonSource = {
     signUp("iris", {
       id: "sign-up-iris",
       story: "Iris signs up too. Hugo is going to be curious about her.",
+      setup: true,
       capture: { irisToken: "/token", irisId: "/user/id" },
       why: "Another new user: 201 Created.",
       hint: "Keep an eye on Iris's id: Hugo is about to use it.",
@@ -32,6 +34,7 @@ export const lesson: LessonSource = {
         "Hugo asks for `GET /users/{Iris's id}` with his own token. He is authenticated, so this is not a 401; the question is whether he may see her.",
       request: (api) => api.users({ id: "{{irisId}}" }).get(bearer("hugoToken")),
       expect: problem(404, "User not found"),
+      chosenBy: "actor.id !== id) throw new UserNotFoundError",
       explain: {
         why: "Non-admins may read only themselves. A 403 here would be honest, but it would also confirm that user {id} exists, and anyone could walk through ids to count the users and find which ones are real. RFC 9110 allows a server to answer 404 instead of 403 to hide that a resource exists, so this API answers exactly what it would for an id nobody has: 404 `User not found`.",
         clientShould:
@@ -45,6 +48,7 @@ export const lesson: LessonSource = {
       story: "Hugo goes further and sends `DELETE /users/{Iris's id}` with his token.",
       request: (api) => api.users({ id: "{{irisId}}" }).delete(undefined, bearer("hugoToken")),
       expect: problem(403, "Not enough permissions"),
+      chosenBy: "actor.id !== id) throw new ForbiddenError",
       explain: {
         why: "403 Forbidden: the API knows who Hugo is, and deleting other people is not something his role allows, whoever they are. The refusal comes before any lookup, so it is the same for an id that exists and one that does not: 403 reveals nothing about Iris either. Logging in again would not help, which is the difference from 401.",
         clientShould: "Hide the action for users without the role; do not retry.",
@@ -57,12 +61,14 @@ export const lesson: LessonSource = {
       story: "Hugo tries the admin-only listing, `GET /admin/users`.",
       request: (api) => api.admin.users.get(bearer("hugoToken")),
       expect: problem(403, "Not enough permissions"),
+      chosenBy: "caller.role !== role",
       explain: {
         why: "The route exists and everybody knows it does (it is in the API documentation), so there is nothing to hide: 403 Forbidden says plainly that his role is not enough.",
       },
       hint: "Compare with the 401s of the protected-route lesson: Hugo's token is fine here.",
     },
     adminLogIn({
+      setup: true,
       story:
         "The admin account is configured by the operator (`ADMIN_EMAIL`, `ADMIN_PASSWORD`); the lesson runner fills them in. The admin logs in like anyone else, through `POST /token`.",
       why: 'Correct credentials: 200 with a token. The token looks like any other; it does not say "admin" anywhere. The role lives in the database.',
@@ -148,6 +154,7 @@ export const lesson: LessonSource = {
       story: "Hugo tries the listing once more, still with his original token.",
       request: (api) => api.admin.users.get(bearer("hugoToken")),
       expect: problem(403, "Not enough permissions"),
+      chosenBy: "caller.role !== role",
       needsAdmin: true,
       explain: {
         why: "The role is read again and is `user`: 403 at once, not at the token's expiry. Revoking a role takes effect on the next request.",

@@ -11,6 +11,7 @@ export const lesson: LessonSource = {
   steps: [
     signUp("gina", {
       story: "Gina signs up so that she has a token to try the routes with.",
+      setup: true,
       capture: { token: "/token" },
       hint: "Only the token is needed in this lesson.",
     }),
@@ -32,10 +33,10 @@ export const lesson: LessonSource = {
         body: { "/errors/0/path": "/id", "/errors/0/message": "must be a positive integer" },
       }),
       explain: {
-        why: 'The route exists and the request is well-formed HTTP, but one of its inputs (a path parameter this time, not a body field) breaks its rule. That is 422, with the parameter named as `/id`. It is not 404: the problem is not that user "abc" is missing, it is that "abc" can never be a user id.',
+        why: 'The route exists and the request is well-formed HTTP, but one of its inputs, a path parameter this time, breaks its rule. No RFC settles what to answer: RFC 9110 defines 422 for content (a body) that parses but cannot be processed, and many APIs answer 404 here (no resource has this URL) or 400. 422 with the parameter named is FastAPI\'s convention (what `user_id: int` produces), and this API keeps it so that every broken input rule, in the body, the query or the path, fails the same way with the same `errors: [{path, message}]` list, here naming `/id`. It also keeps "abc can never be a user id" (422) apart from "there is no such user" (404).',
         clientShould: "Only ever build these URLs from ids the API gave you.",
       },
-      hint: "`errors[0].path` is `/id`: parameters are reported like body fields.",
+      hint: "`errors[0].path` is `/id`: parameters are reported like body fields. What would a 404 here have told the client?",
     },
     {
       id: "id-zero",
@@ -66,5 +67,5 @@ export const lesson: LessonSource = {
     },
   ],
   takeaway:
-    "Here static routes such as `/users/me` always win over `/users/{id}`, regardless of declaration order (in FastAPI the order matters). A path parameter that breaks its rule is a 422, like a bad body field, and authentication is checked before any of that.",
+    "Here static routes such as `/users/me` always win over `/users/{id}`, regardless of declaration order (in FastAPI the order matters). A path parameter that breaks its rule is a 422 like a bad body field: FastAPI's convention rather than an RFC rule, kept for one shape of error across every input. Authentication is checked before any of that.",
 };

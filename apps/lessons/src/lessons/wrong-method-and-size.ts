@@ -11,15 +11,15 @@ export const lesson: LessonSource = {
       id: "put-users-me",
       title: "put on users/me",
       story:
-        "A client tries to update a profile with `PUT /users/me`. The path exists (you can GET it), but nobody wrote a PUT for it. No token is needed to find that out.",
+        "A client tries to update a profile with `PUT /users/me`. The path exists (you can GET it, and DELETE it to delete your account), but nobody wrote a PUT for it. No token is needed to find that out.",
       // Raw: `/users/me` has no PUT, so the typed client cannot even express this request.
       request: { method: "PUT", path: "/users/me", json: { name: "Someone" } },
       expect: problem(405, "Method Not Allowed", { headers: { allow: /\bGET\b/ } }),
       explain: {
-        why: "405 Method Not Allowed: the resource exists, the method does not, and HTTP requires an `Allow` header listing the methods that do. Here it reads `DELETE, GET, HEAD`: `GET` from `/users/me` itself, `HEAD` because every GET route answers HEAD too (headers only, no body), and `DELETE` because the path also fits the `/users/{id}` pattern, which has a DELETE (though `me` would then fail as an id with a 422). A 404 here would wrongly suggest the URL is wrong.",
+        why: "405 Method Not Allowed: the resource exists, the method does not, and HTTP requires an `Allow` header listing the methods that do. Here it reads `DELETE, GET, HEAD`: `GET` reads your record, `DELETE` deletes your own account, and `HEAD` comes with every GET route (headers only, no body). Each of them works on this very URL with a token. A 404 here would wrongly suggest the URL is wrong.",
         clientShould: "Use a method named in `Allow`; retrying with PUT will never work.",
       },
-      hint: "Read the `Allow` header. Which of its methods come from `/users/me`, and which from `/users/{id}`?",
+      hint: "Read the `Allow` header. Which of its methods would you try next, and what would each one do?",
     },
     {
       id: "unknown-path",
@@ -28,6 +28,7 @@ export const lesson: LessonSource = {
       // Raw: a path no route has; the typed client only knows the routes that exist.
       request: { method: "GET", path: "/nope" },
       expect: problem(404, "Not Found", { headers: { allow: "absent" } }),
+      chosenBy: "new RouteNotFoundError",
       explain: {
         why: "404 Not Found: there is nothing at this URL, so there is no method to suggest and no `Allow` header. Like every error here it is still application/problem+json, with `instance` naming the path and a request id.",
         clientShould: "Check the URL against the API documentation (`/docs`).",
@@ -42,6 +43,7 @@ export const lesson: LessonSource = {
       // Raw: 70 000 bytes of padding, a body no schema-typed call can carry.
       request: { method: "POST", path: "/users/", oversizedJsonBytes: 70000 },
       expect: problem(413, "Request body is larger than 65536 bytes"),
+      chosenBy: "declared > limit",
       explain: {
         why: "413 Content Too Large: the server refuses the body for its size alone, before parsing or validating any of it. A declared `Content-Length` over the limit is refused without reading a byte; without one (or with one that lies), the API counts the bytes as they arrive and stops at the limit. Either way, nobody can make it buffer an arbitrarily large body.",
         clientShould:

@@ -131,7 +131,7 @@ const CONTRACT: Record<string, string[]> = {
   "/users/": ["post"],
   "/token": ["post"],
   "/token/revoke": ["post"],
-  "/users/me": ["get"],
+  "/users/me": ["delete", "get"],
   "/users/me/items": ["get", "post"],
   "/users/limited": ["get"],
   "/users/{id}": ["delete", "get"],
@@ -141,6 +141,7 @@ const CONTRACT: Record<string, string[]> = {
 
 const PROTECTED = [
   ["/users/me", "get"],
+  ["/users/me", "delete"],
   ["/users/me/items", "get"],
   ["/users/me/items", "post"],
   ["/users/{id}", "get"],

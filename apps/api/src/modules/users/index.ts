@@ -5,7 +5,7 @@ import type { Deps } from "../../deps.ts";
 import { parseJsonBody } from "../../http/body.ts";
 import { problems } from "../../http/openapi-helpers.ts";
 import { authPlugin } from "../auth/plugin.ts";
-import { deleteUser, getUser, registerUser, toUserPublic } from "./service.ts";
+import { deleteSelf, deleteUser, getUser, registerUser, toUserPublic } from "./service.ts";
 import { refundIfBusy, spendSignUp } from "./signup-limit.ts";
 
 export const usersModule = (deps: Deps) =>
@@ -37,6 +37,27 @@ export const usersModule = (deps: Deps) =>
       response: { 200: UserPublic, ...problems(401, 503) },
       detail: { tags: ["users"], summary: "Who am I" },
     })
+    // What a client that can GET /users/me expects, and what its `Allow` header promises.
+    .delete(
+      "/me",
+      async ({ user }) => {
+        await deleteSelf(deps, user);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        response: {
+          204: Type.Void({ description: "Deleted; no body" }),
+          ...problems(401, 503),
+        },
+        detail: {
+          tags: ["users"],
+          summary: "Delete my account",
+          description:
+            "The caller's own account, as `DELETE /users/{id}` with their own id. Its tokens stop working at once.",
+        },
+      },
+    )
     .get("/:id", ({ user, params }) => getUser(deps, user, params.id), {
       auth: true,
       params: UserIdParams,

@@ -67,6 +67,11 @@ export async function deleteUser(
   if (!(await deps.repo.deleteUser(id))) throw new UserNotFoundError();
 }
 
+/** Already gone (a delete racing this one) is still the end the caller asked for. */
+export async function deleteSelf(deps: Pick<Deps, "repo">, actor: UserRow): Promise<void> {
+  await deps.repo.deleteUser(actor.id);
+}
+
 export async function listUsers(deps: Pick<Deps, "repo">, page: Pagination): Promise<UsersPublic> {
   const { rows, count } = await deps.repo.listUsers({
     limit: page.limit ?? 20,

@@ -193,6 +193,22 @@ describe("DELETE /users/{id}", () => {
     expect((await api.get("/users/me", again.token)).body.id).toBe(again.id);
   });
 
+  test("DELETE /users/me: 204, the caller's own account and nobody else's, as the 405's Allow promises", async () => {
+    const { api, typed, alice, bob, adminToken } = await twoUsers();
+    const refused = await api.send("PUT", "/users/me", { token: alice.token, json: {} });
+    expect(refused.headers.get("allow")).toContain("DELETE");
+    const answer = await typed.users.me.delete(undefined, withToken(alice.token));
+    expect(expectOk(answer, 204)).toBeFalsy();
+    expect(answer.response.headers.get("content-type")).toBeNull();
+    expectProblem(await api.get("/users/me", alice.token), 401, "Could not validate credentials");
+    expectProblem(await api.get(`/users/${alice.id}`, adminToken), 404, "User not found");
+    expectJson(await api.get("/users/me", bob.token), 200);
+    // Once more with the dead token: 401, as for any request it makes.
+    const again = await api.send("DELETE", "/users/me", { token: alice.token });
+    expectProblem(again, 401, "Could not validate credentials");
+    expectProblem(await api.send("DELETE", "/users/me"), 401, "Not authenticated");
+  });
+
   test("an admin deleting themselves: their token stops working too", async () => {
     const { api, adminToken } = await twoUsers();
     const me = await api.get("/users/me", adminToken);
