@@ -8,7 +8,6 @@ import { type Args, findLesson, parseCommandLine, USAGE, UsageError } from "./ar
 import { runAuto } from "./auto.ts";
 import { colorEnabled, createStyle } from "./color.ts";
 import { type Input, lineInput, terminalInput } from "./input.ts";
-import { challengeIdsOf, runChallenges } from "./challenges/index.ts";
 import { runInteractive } from "./interactive.ts";
 import { lessons } from "./lessons/index.ts";
 import type { Lesson } from "./model.ts";
@@ -133,16 +132,6 @@ async function main(argv: string[]): Promise<number> {
         : {}),
       statePath: progressPath(),
       ...(only ? { only } : {}),
-      // The challenges print as they are, unpaged: the learner reads them while using curl.
-      challengeIdsOf,
-      runChallenges: (lesson, { input, style, target }) =>
-        runChallenges(lesson, {
-          print: write,
-          input,
-          style,
-          target,
-          width: Math.min(process.stdout.columns || 80, 100),
-        }),
     });
   } finally {
     input?.close();
