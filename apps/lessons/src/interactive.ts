@@ -197,12 +197,19 @@ class Session {
     });
     if (quiz === "quit" || quiz === "eof") return quiz;
 
-    const challenges = await (this.o.runChallenges ?? noChallenges)(lesson, {
-      print: (...lines) => screen.print(...lines),
-      input: this.o.input,
-      style,
-      target: this.o.target,
-    });
+    // A challenge builds on what the steps showed: offered once every required step passed.
+    const stepsDone = lesson.steps.every(
+      (step) => step.optional || play.results.get(step.id)?.outcome === "passed",
+    );
+    const challenges = await (stepsDone ? (this.o.runChallenges ?? noChallenges) : noChallenges)(
+      lesson,
+      {
+        print: (...lines) => screen.print(...lines),
+        input: this.o.input,
+        style,
+        target: this.o.target,
+      },
+    );
     for (const id of challenges.solved) recordChallengeSolved(this.o.statePath, lesson.id, id);
     if (challenges.quit) return "quit";
 

@@ -6,6 +6,7 @@
  */
 import { type Args, findLesson, parseCommandLine, USAGE, UsageError } from "./args.ts";
 import { runAuto } from "./auto.ts";
+import { challengeIdsOf, runChallenges } from "./challenges/index.ts";
 import { colorEnabled, createStyle } from "./color.ts";
 import { type Input, lineInput, terminalInput } from "./input.ts";
 import { runInteractive } from "./interactive.ts";
@@ -132,6 +133,16 @@ async function main(argv: string[]): Promise<number> {
         : {}),
       statePath: progressPath(),
       ...(only ? { only } : {}),
+      // The challenges print as they are, unpaged: the learner reads them while using curl.
+      challengeIdsOf,
+      runChallenges: (lesson, { input, style, target }) =>
+        runChallenges(lesson, {
+          print: write,
+          input,
+          style,
+          target,
+          width: Math.min(process.stdout.columns || 80, 100),
+        }),
     });
   } finally {
     input?.close();

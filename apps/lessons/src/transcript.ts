@@ -3,9 +3,11 @@
  * lesson into docs/lessons/transcript-<id>.txt. The keys come from a pipe (one line each),
  * which the runner echoes after its prompt, so the file reads like the session it was.
  */
+
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { challengeIdsOf } from "./challenges/index.ts";
 import { setupSteps } from "./dependencies.ts";
 import { transcriptName } from "./docs-common.ts";
 import { REPO_ROOT } from "./generate-docs.ts";
@@ -27,7 +29,9 @@ export function transcriptKeys(lesson: Lesson, all: readonly Lesson[] = lessons)
   );
   const asked = quizSteps(lesson, new Set(lesson.steps.map((s) => s.id)), (s) => setup.has(s));
   const quiz = asked.map((s) => String(s.expect.status));
-  return ["1", ...steps, ...quiz, "", "", "q", ""].join("\n");
+  // `s` at each challenge: a transcript cannot send the learner's curl from another terminal.
+  const challenges = challengeIdsOf(lesson.id).map(() => "s");
+  return ["1", ...steps, ...quiz, "", ...challenges, "", "q", ""].join("\n");
 }
 
 export async function recordTranscript(): Promise<{
