@@ -6,6 +6,15 @@ import { signUp } from "./_steps.ts";
 /** The draft-ietf-httpapi-ratelimit-headers policy this API announces by default. */
 const POLICY = '"default";q=5;w=60';
 
+/** What the spent quota answers, however often it is asked again. */
+const REFUSED = problem(429, "Rate limit exceeded", {
+  headers: {
+    "retry-after": WHOLE_SECONDS,
+    "ratelimit-policy": POLICY,
+    ratelimit: /^"default";r=0;t=\d+$/,
+  },
+});
+
 /** Failed logins one account may have from one address in 15 minutes (auth/throttle.ts). */
 const LOGIN_FAILURES_ALLOWED = 10;
 
@@ -65,13 +74,7 @@ export const lesson: LessonSource = {
       title: "the sixth request",
       story: "The same client asks a sixth time, still within the minute. The quota is spent.",
       request: (api) => api.users.limited.get({ query: { client_id: "lesson-{{run}}" } }),
-      expect: problem(429, "Rate limit exceeded", {
-        headers: {
-          "retry-after": WHOLE_SECONDS,
-          "ratelimit-policy": POLICY,
-          ratelimit: /^"default";r=0;t=\d+$/,
-        },
-      }),
+      expect: REFUSED,
       explain: {
         why: "429 Too Many Requests (RFC 6585) says the client, not the server, is the problem: too many requests in too short a time. `Retry-After` gives the wait in whole seconds: how long until the oldest of the five counted requests leaves the sliding 60-second window and frees a slot.",
         clientShould:
@@ -106,13 +109,7 @@ export const lesson: LessonSource = {
       story:
         "Back to `lesson-…`, which was refused a moment ago. Does asking again help, or make the wait longer?",
       request: (api) => api.users.limited.get({ query: { client_id: "lesson-{{run}}" } }),
-      expect: problem(429, "Rate limit exceeded", {
-        headers: {
-          "retry-after": WHOLE_SECONDS,
-          "ratelimit-policy": POLICY,
-          ratelimit: /^"default";r=0;t=\d+$/,
-        },
-      }),
+      expect: REFUSED,
       explain: {
         why: "Still 429, and `Retry-After` has not grown: only allowed requests are counted, so a refused one costs nothing and hammering does not push the wait further out. Waiting that long always works, which the next step does.",
         clientShould: "Wait `Retry-After` seconds; asking sooner only gets the same answer.",
