@@ -9,149 +9,37 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "./generate-docs.ts";
 import { lessons } from "./lessons/index.ts";
+import { literal, RunnerTerminal, tmuxAvailable } from "./tmux-session.ts";
 import { transcriptKeys } from "./transcript.ts";
 
 const MAIN = join(import.meta.dir, "main.ts");
-const TMUX = Bun.which("tmux");
 const first = lessons[0];
 const second = lessons[1];
 if (!first || !second) throw new Error("the interactive tests need at least two lessons");
 
-/** One private tmux server per test (its own socket), so nothing touches a user's sessions. */
-class Terminal {
-  private readonly socket = `lessons-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  readonly dir = mkdtempSync(join(tmpdir(), "lessons-tmux-"));
-  readonly state = join(this.dir, "progress.json");
-
-  private tmux(...args: string[]) {
-    const run = Bun.spawnSync([TMUX as string, "-L", this.socket, "-f", "/dev/null", ...args], {
-      env: { ...process.env, TERM: "xterm-256color" },
-      timeout: 10_000,
-    });
-    if (run.exitCode !== 0) throw new Error(`tmux ${args[0]} failed: ${run.stderr.toString()}`);
-    return run.stdout.toString();
-  }
-
-  /** Starts the runner (120×50 unless told); the shell line after it records its exit code. */
-  start(args: string[] = [], size = { columns: 120, rows: 50 }) {
-    const env = [`LESSONS_STATE=${this.state}`, "NO_COLOR=", "FORCE_COLOR="].join(" ");
-    const command = `cd ${REPO_ROOT} && env ${env} ${process.execPath} ${MAIN} ${args.join(" ")}; echo "[exited $?]"; sleep 60`;
-    this.tmux(
-      "new-session",
-      "-d",
-      "-s",
-      "lessons",
-      "-x",
-      `${size.columns}`,
-      "-y",
-      `${size.rows}`,
-      command,
-    );
-  }
-
-  /** Keys as tmux names them: "Enter", "C-c", or literal text. */
-  press(...keys: string[]) {
-    for (const key of keys) {
-      if (/^(Enter|C-[a-z])$/.test(key)) this.tmux("send-keys", "-t", "lessons", key);
-      else this.tmux("send-keys", "-t", "lessons", "-l", key);
-    }
-  }
-
-  /** What the terminal shows now. */
-  screen(): string {
-    return this.tmux("capture-pane", "-p", "-t", "lessons");
-  }
-
-  /** The screen plus what scrolled off the top of it since the last clear. */
-  scrollback(since: string): string {
-    const all = this.tmux("capture-pane", "-p", "-t", "lessons", "-S", "-500");
-    const at = all.lastIndexOf(since);
-    return at === -1 ? all : all.slice(at);
-  }
-
-  /** Waits (bounded) until the screen shows `text`; fails showing the screen otherwise. */
-  async waitFor(
-    text: string | RegExp | ((screen: string) => boolean),
-    timeoutMs = 20_000,
-  ): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let screen = "";
-    const shows = (s: string) =>
-      typeof text === "string" ? s.includes(text) : text instanceof RegExp ? text.test(s) : text(s);
-    while (Date.now() < deadline) {
-      screen = this.screen();
-      if (shows(screen)) return screen;
-      await Bun.sleep(100);
-    }
-    throw new Error(
-      `the screen never showed ${JSON.stringify(String(text))}; it shows:\n${screen}`,
-    );
-  }
-
-  /**
-   * Waits for `text`, pressing Enter at each "more" on the way (a long answer pages); returns
-   * the screen and how many pages it took.
-   */
-  async pageTo(text: string): Promise<{ screen: string; pages: number }> {
-    for (let pages = 0; pages < 20; pages++) {
-      const screen = await this.waitFor(
-        new RegExp(`${literal(text)}|── more: \\[Enter\\] ──\\s*$`),
-      );
-      if (screen.includes(text)) return { screen, pages };
-      // Nothing unread scrolled away: the page ends in "more", on its last row.
-      expect(screen.trimEnd().split("\n").at(-1)).toBe("── more: [Enter] ──");
-      this.press("Enter");
-      // The next page has been drawn when the screen changed.
-      await this.waitFor((now) => now !== screen);
-    }
-    throw new Error(`still paging, never reached ${JSON.stringify(text)}`);
-  }
-
-  close() {
-    try {
-      // Ends the session's processes too: the runner gets SIGHUP and its in-process API with it.
-      this.tmux("kill-server");
-    } catch {
-      // Already gone.
-    }
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
 /** The first few words: short enough to sit on the first wrapped line. */
 const opening = (text: string, words = 6) => text.split(/\s+/).slice(0, words).join(" ");
 
-const terminals: Terminal[] = [];
+const terminals: RunnerTerminal[] = [];
 afterEach(() => {
   for (const t of terminals.splice(0)) t.close();
 });
 
-function terminal(): Terminal {
-  const t = new Terminal();
+function terminal(): RunnerTerminal {
+  const t = new RunnerTerminal();
   terminals.push(t);
   return t;
 }
 
-if (!TMUX) {
-  if (process.env.CI === "true") {
-    test("tmux is installed (required under CI to test the interactive runner)", () => {
-      throw new Error("tmux is missing: .ci/run installs it with apt-get before the tests");
-    });
-  } else {
-    console.warn(
-      "\n⚠ SKIPPING the interactive tmux tests: tmux is not installed (apt-get install tmux). Under CI=true they fail instead.\n",
-    );
-  }
-}
+const canRun = tmuxAvailable("the interactive runner");
 
-const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const PREDICT = "Predict the status (e.g. 404), then Enter; Enter alone just sends:";
 const MENU = /Choose a lesson \(1-\d+\), or q to quit: *$/m;
 
-describe.skipIf(!TMUX)("in a real terminal (tmux)", () => {
+describe.skipIf(!canRun)("in a real terminal (tmux)", () => {
   test("menu → lesson 1: story, request, hint, a prediction and its score; skipping the rest leaves it open; q exits 0", async () => {
     const t = terminal();
-    t.start();
+    t.run();
     let screen = await t.waitFor("Choose a lesson");
     for (const [i, lesson] of lessons.entries())
       expect(screen).toContain(`${i + 1}. ${lesson.title}`);
@@ -224,7 +112,7 @@ describe.skipIf(!TMUX)("in a real terminal (tmux)", () => {
 
   test("skipping every step of a lesson warns, leaves it open in the menu; q exits 0", async () => {
     const t = terminal();
-    t.start();
+    t.run();
     await t.waitFor("Choose a lesson");
     t.press("2", "Enter");
     for (const [i, step] of second.steps.entries()) {
@@ -254,7 +142,7 @@ describe.skipIf(!TMUX)("in a real terminal (tmux)", () => {
 
   test("at 80×24 long answers page with more, and the status line stays above the prompt", async () => {
     const t = terminal();
-    t.start(["--lesson", "1"], { columns: 80, rows: 24 });
+    t.run(["--lesson", "1"], { columns: 80, rows: 24 });
     await t.pageTo(PREDICT);
     t.press("Enter");
     const { screen, pages } = await t.pageTo("[Enter] next step");
@@ -269,7 +157,7 @@ describe.skipIf(!TMUX)("in a real terminal (tmux)", () => {
 
   test("Ctrl-C exits cleanly and shuts the in-process API down", async () => {
     const t = terminal();
-    t.start(["--lesson", first.id]);
+    t.run(["--lesson", first.id]);
     const screen = await t.waitFor(PREDICT);
     const url = screen.match(/Host: (127\.0\.0\.1:\d+)/)?.[1];
     expect(url).toBeDefined();
