@@ -212,6 +212,12 @@ class Session {
     );
     for (const id of challenges.solved) recordChallengeSolved(this.o.statePath, lesson.id, id);
     if (challenges.quit) return "quit";
+    // The solved screen names what the log showed and what it teaches: read before the end.
+    if (challenges.solved.length) {
+      await screen.prompt("[Enter] finish the lesson   [q] quit");
+      const key = await screen.choose(["enter", "q"]);
+      if (key !== "enter") return key === "q" ? "quit" : "eof";
+    }
 
     const results = [...play.results.values()];
     const passed = results.filter((r) => r.outcome === "passed").length;
