@@ -6,7 +6,7 @@ import type { Engine } from "@statuslab/db";
 import { createTestDatabase, dropSpareTestDatabases } from "@statuslab/db/testing";
 import { requirePostgres } from "@statuslab/db/testing/require-postgres";
 import { CHALLENGES_NEED_LOG, type Report, runAuto, stepLine } from "./auto.ts";
-import { challenges } from "./challenges/all.ts";
+import { challenges, challengesOf } from "./challenges/all.ts";
 import type { Challenge } from "./challenges/model.ts";
 import { plain } from "./color.ts";
 import { REPLAYED_STATUS_CODES } from "./coverage.ts";
@@ -111,7 +111,7 @@ describe("runAuto on fixture lessons", () => {
       "  ✓ 200 OK — a good step",
       '  ✗ 500 Internal Server Error — a wrong step (expected 201 Created: status 500 Internal Server Error, expected 201 Created (detail: "stub 500"))',
       "  - skipped — database outage (no lock-database here)",
-      "1 steps passed, 1 failed, 1 skipped",
+      "1 step passed, 1 failed, 1 skipped",
     ]);
     expect(report.summary).toEqual({ passed: 1, failed: 1, skipped: 1 });
   });
@@ -293,7 +293,7 @@ test("--auto fails a challenge whose solution the log does not show, saying what
     expect(out).toContain(
       "  ✗ challenge — make the API answer 415 (POST /users/ answered 422 Unprocessable Content, not 415)",
     );
-    expect(out).toContain("1 challenges solved by their reference solution, 1 not, 0 skipped");
+    expect(out).toContain("1 challenge solved by its reference solution, 1 not, 0 skipped");
   } finally {
     await target.close();
   }
@@ -394,6 +394,21 @@ for (const engine of engines)
       await database.drop();
     }
   }, 120_000);
+
+test("--lesson 12 --auto plays that lesson and its challenge, numbered as in the menu", async () => {
+  const twelfth = lessons[11];
+  if (!twelfth) throw new Error("there is no lesson 12");
+  const { stdout, exitCode } = await runner(["--lesson", "12", "--auto"]);
+  expect(exitCode).toBe(0);
+  const lines = stdout.trimEnd().split("\n");
+  expect(lines[0]).toBe(`12 ${twelfth.title}`);
+  expect(lines.filter((line) => /^\d\d /.test(line))).toHaveLength(1);
+  expect(lines.filter((line) => line.startsWith("  ✓ challenge — "))).toHaveLength(
+    challengesOf(twelfth.id).length,
+  );
+  const required = twelfth.steps.filter((s) => !s.optional).length;
+  expect(stdout).toContain(`${required} steps passed, 0 failed`);
+}, 60_000);
 
 test("usage errors exit 2; --help exits 0", async () => {
   expect((await runner(["--bogus"])).exitCode).toBe(2);

@@ -16,6 +16,8 @@ import type { Target } from "./target.ts";
 
 export interface AutoOptions {
   lessons: Lesson[];
+  /** A lesson's number in the menu and docs (default: its place in `lessons`, from 1). */
+  numberOf?: (lesson: Lesson) => number;
   statusCodes: StatusCodeDoc[];
   target: Target;
   json: boolean;
@@ -101,7 +103,8 @@ export async function runAuto(options: AutoOptions): Promise<{ exitCode: number;
   const passing: number[] = [];
 
   for (const [i, lesson] of options.lessons.entries()) {
-    out(style.bold(`${String(i + 1).padStart(2, "0")} ${lesson.title}`));
+    const number = options.numberOf?.(lesson) ?? i + 1;
+    out(style.bold(`${String(number).padStart(2, "0")} ${lesson.title}`));
     const run = startLesson(lesson, options.target);
     const steps: StepReport[] = [];
     for (const step of lesson.steps) {
@@ -142,17 +145,20 @@ export async function runAuto(options: AutoOptions): Promise<{ exitCode: number;
   const { passed, failed, skipped } = report.summary;
   const unsolved = report.challenges.filter((c) => !c.passed && !c.skipped).length;
   report.ok = failed === 0 && coverageOk && unsolved === 0;
-  out(`${passed} steps passed, ${failed} failed, ${skipped} skipped`);
+  out(`${count(passed, "step")} passed, ${failed} failed, ${skipped} skipped`);
   if (report.challenges.length) {
     const solved = report.challenges.filter((c) => c.passed).length;
     const notPlayed = report.challenges.length - solved - unsolved;
     out(
-      `${solved} challenges solved by their reference solution, ${unsolved} not, ${notPlayed} skipped`,
+      `${count(solved, "challenge")} solved by ${solved === 1 ? "its" : "their"} reference solution, ${unsolved} not, ${notPlayed} skipped`,
     );
   }
   if (options.json) write(`${JSON.stringify(report, null, 2)}\n`);
   return { exitCode: report.ok ? 0 : 1, report };
 }
+
+/** `1 step`, `2 steps`. */
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 export const CHALLENGES_NEED_LOG = "needs the in-process API's request log: run without --url";
 

@@ -95,6 +95,7 @@ async function main(argv: string[]): Promise<number> {
       if (!args.json) note(style.dim(`API: ${target.baseUrl} (${target.kind})`));
       const { exitCode } = await runAuto({
         lessons: only ? [only] : lessons,
+        numberOf: (lesson) => lessons.indexOf(lesson) + 1,
         statusCodes,
         target,
         json: args.json,
