@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { createJwtService } from "@statuslab/auth";
-import { forge, payloadOf, withSubject } from "./forge-token.ts";
+import { forge, forgeryShown, payloadOf, withSubject } from "./forge-token.ts";
 
 const jwt = createJwtService({
   secret: "a-test-secret-of-at-least-32-bytes!!",
@@ -23,4 +23,20 @@ test("the power writes its variable, and says what is missing", async () => {
   forge({ token: "token", userId: "other", into: "forged" }, vars);
   expect(payloadOf(String(vars.forged)).sub).toBe("9");
   expect(() => forge({ token: "nope", userId: "other", into: "x" }, vars)).toThrow(/nope/);
+});
+
+test("the learner is shown the real payload and the edited one, or nothing when there is none", async () => {
+  const token = await jwt.sign("7");
+  const shown = forgeryShown({ token: "token", userId: "other" }, { token, other: 9 });
+  const payload = payloadOf(token);
+  expect(shown).toEqual([
+    "The token's payload, decoded (base64url, no key needed):",
+    `  ${JSON.stringify(payload)}`,
+    "Edited to claim user 9; header and signature kept:",
+    `  ${JSON.stringify({ ...payload, sub: "9" })}`,
+  ]);
+  expect(
+    forgeryShown({ token: "token", userId: "other" }, { token: "not-a-jwt", other: 9 }),
+  ).toEqual([]);
+  expect(forgeryShown({ token: "token", userId: "other" }, { other: 9 })).toEqual([]);
 });

@@ -21,6 +21,30 @@ export function withSubject(token: string, sub: string): string {
   return [header, encode({ ...payloadOf(token), sub }), signature].join(".");
 }
 
+/**
+ * What the learner sees before the forged token is sent: the real token's payload and the
+ * edited one, decoded. Nothing when the inputs are missing or not a JWT (the step says why).
+ */
+export function forgeryShown(
+  power: { token: string; userId: string },
+  vars: Record<string, unknown>,
+): string[] {
+  const token = vars[power.token];
+  const id = vars[power.userId];
+  if (typeof token !== "string" || id === undefined) return [];
+  try {
+    const payload = payloadOf(token);
+    return [
+      "The token's payload, decoded (base64url, no key needed):",
+      `  ${JSON.stringify(payload)}`,
+      `Edited to claim user ${id}; header and signature kept:`,
+      `  ${JSON.stringify({ ...payload, sub: String(id) })}`,
+    ];
+  } catch {
+    return [];
+  }
+}
+
 /** The `forge-token` power: sets `into` to the token of variable `token`, claiming `userId`. */
 export function forge(
   power: { token: string; userId: string; into: string },

@@ -6,6 +6,7 @@
 import { stepLine } from "./auto.ts";
 import { dependentsOf, setterOf, taughtIn, variablesUsedBy } from "./dependencies.ts";
 import type { Lesson, StatusCodeDoc, Step } from "./model.ts";
+import { powerShows } from "./powers.ts";
 import { prepareStep } from "./prepare-step.ts";
 import { loadProgress, recordReached, recordStepPassed } from "./progress.ts";
 import { indent, renderRequest, statusLabel, wrap } from "./render.ts";
@@ -130,6 +131,8 @@ export class LessonPlay {
     if (step.before?.length || step.after?.length) {
       const powers = [...(step.before ?? []), ...(step.after ?? [])].map((p) => p.power);
       await screen.say(style.dim(`  (this step uses the runner's powers: ${powers.join(", ")})`));
+      const shown = (step.before ?? []).flatMap((power) => powerShows(power, this.run.vars));
+      if (shown.length) await screen.say("", ...shown.map(indent));
     }
 
     if (prepared.kind !== "ready") {

@@ -82,7 +82,7 @@ export const lesson: LessonSource = {
       id: "tampered-token",
       title: "a token edited to claim finn",
       story:
-        'A JWT is three base64url parts joined by dots: header, payload, signature. Only the signature is secret work; anyone can decode the payload. Emil\'s decodes to `{"type":"access","sub":"2","iat":1764900000,"exp":1764900900}` (with his own id and times). He changes `sub` to Finn\'s id, encodes the payload again and keeps the header and signature: `{"type":"access","sub":"3","iat":1764900000,"exp":1764900900}`. The runner does exactly that, then calls `GET /users/me` with the result.',
+        'A JWT is three base64url parts joined by dots: header, payload, signature. Only the signature is secret work; anyone can decode the payload. Emil\'s decodes to something like `{"type":"access","sub":"2","iat":1764900000,"exp":1764900900}`. He changes `sub` to Finn\'s id, encodes the payload again and keeps the header and signature. The runner does exactly that with Emil\'s real token (it shows both payloads, decoded), then calls `GET /users/me` with the result.',
       before: [{ power: "forge-token", token: "token", userId: "finnId", into: "forgedToken" }],
       request: (api) => api.users.me.get(bearer("forgedToken")),
       expect: problem(401, "Invalid token", {
