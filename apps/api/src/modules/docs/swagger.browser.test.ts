@@ -141,7 +141,10 @@ describe.skipIf(!available)("Swagger UI in Chromium", () => {
       expect(refused.status).toBe("401");
       expect(JSON.parse(refused.body)).toMatchObject({ detail: "Invalid token" });
 
-      await page.reload();
+      // A fresh load, not a reload: a reload keeps the deep link (#/users/getUsersMe), and
+      // Swagger UI's animated scroll to it can keep the Authorize button moving for long on a
+      // busy machine (a click waits for it to be stable).
+      await page.goto(`${origin}/docs`);
       await page.locator(".swagger-ui .information-container").waitFor();
       await authorize(login.access_token);
       const accepted = await tryGetMe(page);
