@@ -4,7 +4,7 @@
  * route table to tell the two apart.
  */
 export function createAllowedMethods(routes: () => readonly { method: string; path: string }[]) {
-  let table: { pattern: RegExp; methods: Set<string> }[] | undefined;
+  let table: { pattern: RegExp; methods: Set<string>; named: boolean }[] | undefined;
 
   const build = () => {
     const byPath = new Map<string, Set<string>>();
@@ -15,17 +15,22 @@ export function createAllowedMethods(routes: () => readonly { method: string; pa
       if (route.method.toUpperCase() === "GET") methods.add("HEAD");
       byPath.set(path, methods);
     }
-    return [...byPath].map(([path, methods]) => ({ pattern: toPattern(path), methods }));
+    return [...byPath].map(([path, methods]) => ({
+      pattern: toPattern(path),
+      methods,
+      named: !path.split("/").some((segment) => segment.startsWith(":") || segment === "*"),
+    }));
   };
 
   /** The methods the path supports, sorted; empty when no route has this path. */
   return (pathname: string): string[] => {
     table ??= build();
     const path = normalise(pathname);
-    const allowed = new Set<string>();
-    for (const { pattern, methods } of table) {
-      if (pattern.test(path)) for (const method of methods) allowed.add(method);
-    }
+    const matching = table.filter(({ pattern }) => pattern.test(path));
+    // A path some route names outright (/users/limited) is that resource, not an {id}: the
+    // methods of /users/{id} would only answer 422 there, so they are not offered.
+    const named = matching.filter((entry) => entry.named);
+    const allowed = new Set((named.length ? named : matching).flatMap((e) => [...e.methods]));
     return [...allowed].sort();
   };
 }

@@ -21,7 +21,8 @@ const WRONG_METHODS: [string, string, string][] = [
   ["POST", "/users/me", "DELETE, GET, HEAD"],
   ["DELETE", "/users/me/items", "GET, HEAD, POST"],
   ["PUT", "/users/me/items/", "GET, HEAD, POST"],
-  ["POST", "/users/limited", "DELETE, GET, HEAD"],
+  // /users/limited is a resource of its own: /users/{id}'s DELETE is not offered there.
+  ["POST", "/users/limited", "GET, HEAD"],
   ["PATCH", "/users/7", "DELETE, GET, HEAD"],
   ["PUT", "/users/7", "DELETE, GET, HEAD"],
   ["DELETE", "/admin/users", "GET, HEAD"],
@@ -67,6 +68,10 @@ describe("405 Method Not Allowed", () => {
         // Routed: anything but 405, and not the router's own 404 (a handler's 404 is fine).
         expect(`${listed} ${path} ${sent.status}`).not.toBe(`${listed} ${path} 405`);
         if (sent.status === 404) expect(sent.body?.detail ?? "").not.toBe("Not Found");
+        // Nor a route that cannot take this path at all (`limited` as a user id).
+        expect(`${listed} ${path} ${sent.body?.detail}`).not.toBe(
+          `${listed} ${path} Invalid path parameter`,
+        );
       }
     }
   });
