@@ -98,7 +98,8 @@ export interface Step {
   /**
    * Only prepares state the lesson reuses (a sign-up): the runner asks no prediction and
    * explains it in one line. Default: a step whose method, path and status an earlier lesson
-   * showed (dependencies.ts).
+   * showed (dependencies.ts); `false` keeps such a step one to predict, when its point is new
+   * (the same `GET /users/me`, now after a replay).
    */
   setup?: boolean;
   /**

@@ -16,8 +16,11 @@ interface Words {
   why: string;
   clientShould?: string;
   hint: string;
-  /** On the way to the lesson's point, not the point: see `Step.setup`. */
-  setup?: true;
+  /**
+   * `true`: on the way to the lesson's point, not the point. `false`: the point, although an
+   * earlier lesson showed the same request and code (see `Step.setup`).
+   */
+  setup?: boolean;
 }
 
 /** The words of a step, and its `setup` flag when it has one. */
@@ -26,7 +29,7 @@ function wordsOf(options: Words): Pick<StepSource, "story" | "explain" | "hint" 
     story: options.story,
     explain: explain(options.why, options.clientShould),
     hint: options.hint,
-    ...(options.setup && { setup: true }),
+    ...(options.setup !== undefined && { setup: options.setup }),
   };
 }
 

@@ -39,7 +39,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Check the length in the client too, so the user hears about it before submitting.",
       },
-      hint: "The path is `/password` this time. Compare `detail` with the previous step: same status, same detail, different field.",
+      hint: "The JSON is well-formed again; only one field's value breaks its rule. Which step before this one was like that?",
     },
     {
       id: "malformed-json",

@@ -40,6 +40,8 @@ export const lesson: LessonSource = {
       title: "the same sign-up, after the outage",
       story:
         "The lock is gone. Leo sends exactly the same sign-up again, as `Retry-After` invited him to.",
+      // The lesson's point (the failed write left nothing behind), although sign-ups are old news.
+      setup: false,
       why: "The database accepts writes again, so the user is created: 201. Not a 409: the failed attempt left nothing half-written behind.",
       hint: "If the 503 attempt had created Leo after all, what would this step have answered?",
     }),

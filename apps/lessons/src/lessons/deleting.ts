@@ -47,6 +47,8 @@ export const lesson: LessonSource = {
       story:
         "Jonas changes his mind and signs up again with the same address. Is it still taken by the deleted account?",
       password: "jonas-password-2",
+      // A question to predict (201 or 409?), although sign-ups are old news.
+      setup: false,
       why: "The old row is gone, so the address is free and a new user is created: 201. It gets a new id, never the old one (ids are never reused), so an old link or log line can never point at the new account, and the old token stays dead.",
       hint: "Compare the new `Location` with Jonas's first id.",
     }),
@@ -69,7 +71,7 @@ export const lesson: LessonSource = {
         why: "The admin may read anyone, so this 404 is not hiding anything: there really is no user with that id. (The new Jonas has another id.)",
         clientShould: "Treat it as gone; drop any links to it.",
       },
-      hint: 'For Hugo in the roles lesson a 404 could mean "not yours"; for the admin it can only mean "not there".',
+      hint: "The admin may read anyone, so nothing is hidden from them. What is left to answer?",
     },
     {
       id: "admin-deletes-again",
@@ -84,7 +86,7 @@ export const lesson: LessonSource = {
         why: "DELETE is idempotent in HTTP: sending it twice leaves the server in the same state as sending it once. Idempotency is about the effect, not the answer, so the second request honestly says 404: there was nothing left to delete.",
         clientShould: 'When retrying a DELETE after a lost answer, treat 404 as "already done".',
       },
-      hint: "Same request as a success a few steps ago, different status, same end state.",
+      hint: "The same request succeeded a few steps ago. Is there anything left for it to delete?",
     },
   ],
   takeaway:

@@ -6,6 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { setupSteps } from "../dependencies.ts";
 import type { Step } from "../model.ts";
 import { powerReads } from "../powers.ts";
 import { statusCodes } from "../status-codes.ts";
@@ -227,6 +228,30 @@ describe.each(lessons.map((lesson) => [lesson.id, lesson] as const))("lesson %s"
       const unlocks = (step.after ?? []).some((power) => power.power === "unlock-database");
       expect(locks, step.id).toBe(unlocks);
       expect((step.after ?? []).some((power) => power.power === "lock-database")).toBe(false);
+    }
+  });
+});
+
+describe("before the learner predicts", () => {
+  // The runner shows a teaching step's title and story, and its hint on `h`, before the learner
+  // types the status they expect: none of them may name it.
+  const setup = setupSteps(lessons);
+  const teaching = allSteps.filter(({ step }) => !setup.has(step));
+
+  test.each(teaching.map(({ lesson, step }) => [`${lesson.id}/${step.id}`, step] as const))(
+    "%s: title, story and hint do not name the status",
+    (_, step) => {
+      const { status } = step.expect;
+      const phrase = statusCodes.find((doc) => doc.code === status)?.phrase ?? String(status);
+      // The phrase as a status line writes it: "had created Leo" names nothing.
+      const names = new RegExp(`\\b(${status}|${phrase})\\b`);
+      for (const text of [step.title, step.story, step.hint]) expect(text).not.toMatch(names);
+    },
+  );
+
+  test("a step whose story asks the learner a question is not setup (setup asks no prediction)", () => {
+    for (const { lesson, step } of allSteps) {
+      if (step.story.includes("?")) expect(setup.has(step), `${lesson.id}/${step.id}`).toBe(false);
     }
   });
 });

@@ -50,7 +50,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Treat the 200 as done, and forget both tokens locally: logging out on the server does not reach the access token (see below).",
       },
-      hint: "A 200 usually carries a body. What does the runner show for this one, and which header is still there?",
+      hint: "RFC 7009 says which code a revocation answers, and that the client ignores the body. Is there one at all, and which header is still there?",
     },
     {
       id: "refresh-after-logout",
@@ -66,7 +66,7 @@ export const lesson: LessonSource = {
         why: "The family was revoked, so 401 `Refresh token revoked`: the session is over for every tab and device that shared this login. Unlike a replay, it is simply refused: the family is already over, so there is nothing left to end.",
         clientShould: "Show the login screen.",
       },
-      hint: "Compare the `detail` with the replay lesson's: both are 401, but only one of them ended the session.",
+      hint: "The replay lesson presented a revoked token too. Compare the `detail`: which of the two answers ended a session?",
     },
     whoAmI("accessToken", {
       id: "access-token-after-logout",

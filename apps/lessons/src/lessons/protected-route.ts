@@ -67,7 +67,7 @@ export const lesson: LessonSource = {
         why: 'Credentials were sent and rejected, so 401 again, now with `error="invalid_token"` in the challenge (RFC 6750 §3.1): the client did present a token, and that token is no good. The token itself is never echoed back.',
         clientShould: "Throw the token away and get a new one by logging in.",
       },
-      hint: "The status is the same as before; what changed in `detail` and in `WWW-Authenticate`?",
+      hint: "Compare `detail` and `WWW-Authenticate` with the previous step's: what does a token that is present but bad add?",
     },
     signUp("finn", {
       id: "throwaway-sign-up",
@@ -125,7 +125,7 @@ export const lesson: LessonSource = {
       explain: {
         why: "No: HTTP authentication scheme names are case-insensitive (RFC 9110 §11.1), so `bearer`, `Bearer` and `BEARER` are the same scheme and the valid token gets 200. (A token in the query string, by contrast, is never read.)",
       },
-      hint: "Only the first word of the header changed since the first 200.",
+      hint: "Only the first word of the header changed since the first request with this token.",
     },
     {
       id: "delete-self",
@@ -137,7 +137,7 @@ export const lesson: LessonSource = {
       explain: {
         why: "Anyone may delete themself. The deletion worked and there is nothing to say about a user that no longer exists, so 204 No Content, with no body at all.",
       },
-      hint: "No body follows the headers of a 204.",
+      hint: "A deletion leaves nothing to describe. What is there left to put in a body?",
     },
     {
       id: "deleted-users-token",

@@ -155,7 +155,7 @@ export const lesson: LessonSource = {
       explain: {
         why: "Each guess is checked and refused: 401, as in the logging-in lesson. Each failure is also counted, in sliding 15-minute windows, three ways: this account from this address (at most 10), this address whatever the account (100), and this account whatever the address (100).",
       },
-      hint: "All ten answers are the same 401. Nothing on screen shows the count yet.",
+      hint: "Each guess is a wrong password, as in the logging-in lesson. Nothing on screen will show the count yet.",
     },
     {
       id: "right-password-refused",

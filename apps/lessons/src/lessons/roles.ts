@@ -53,7 +53,7 @@ export const lesson: LessonSource = {
         why: "403 Forbidden: the API knows who Hugo is, and deleting other people is not something his role allows, whoever they are. The refusal comes before any lookup, so it is the same for an id that exists and one that does not: 403 reveals nothing about Iris either. Logging in again would not help, which is the difference from 401.",
         clientShould: "Hide the action for users without the role; do not retry.",
       },
-      hint: "This refusal is about the action (deleting others), not about a particular user. Why can it be 403 without revealing anything?",
+      hint: 'This refusal is about the action (deleting others), not about a particular user. Does saying "you may not" reveal anything about Iris here?',
     },
     {
       id: "list-users-as-user",
@@ -159,7 +159,7 @@ export const lesson: LessonSource = {
       explain: {
         why: "The role is read again and is `user`: 403 at once, not at the token's expiry. Revoking a role takes effect on the next request.",
       },
-      hint: "Three requests with one unchanged token: 403, 200, 403.",
+      hint: "The admin has just taken the role back. Does Hugo's token know that, and does it need to?",
     },
   ],
   takeaway:

@@ -21,7 +21,9 @@ export const lesson: LessonSource = {
       story:
         "In the seed's FastAPI app, routes were tried top to bottom: had `/{user_id}` been declared before `/me`, FastAPI would have tried to read `me` as a user id and failed. Here Gina calls `GET /users/me` on a router where `/users/:id` is registered in the same module.",
       why: 'Elysia\'s router is a tree in which a static segment always beats a parameter, whatever order the routes were declared in. So `/users/me` reaches the "who am I" handler and answers 200, and so does `/users/limited`; only a segment that matches no static route falls through to `/users/{id}`.',
-      hint: "The same token and the same answer as in the signing-up lesson; the point is what did not happen.",
+      // The lesson's first point, although `GET /users/me` itself is old news.
+      setup: false,
+      hint: "Two routes could match this path, `/users/me` and `/users/{id}`. Which one wins, and does the order they were declared in matter?",
     }),
     {
       id: "id-not-a-number",
@@ -50,7 +52,7 @@ export const lesson: LessonSource = {
       explain: {
         why: 'Same rule, same answer: 422. Checking the shape of an id before looking it up means a bad id can never reach the database, and the client hears "this can never work" instead of "not found".',
       },
-      hint: "Would `GET /users/999999` be a 422 or a 404? (It is a well-formed id, so the answer is about the user, not the id.)",
+      hint: "Could the API ever have handed out `0` as an id? Compare `GET /users/999999`: a well-formed id that nobody happens to have.",
     },
     {
       id: "id-without-token",
@@ -63,7 +65,7 @@ export const lesson: LessonSource = {
         why: "Authentication comes first: the guard runs before the parameters are validated, so an anonymous caller hears 401 and learns nothing about what the route would accept. Only a caller who may use the route gets told how to use it correctly.",
         clientShould: "Log in first; then fix any 422.",
       },
-      hint: "Same path as two steps ago, different status. What is missing from the request?",
+      hint: "Same path as two steps ago. What is missing from the request, and which check runs first?",
     },
   ],
   takeaway:

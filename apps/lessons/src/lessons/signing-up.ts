@@ -13,7 +13,7 @@ export const lesson: LessonSource = {
       id: "sign-up",
       title: "sign up alice",
       story:
-        "Alice sends her email, a password and her name as JSON to `POST /users/`. Nothing about her exists yet, so if all goes well the API creates a user and should say so with 201 Created, not a plain 200. We keep three things from the answer: the access token, her new id, and the `Location` header.",
+        "Alice sends her email, a password and her name as JSON to `POST /users/`. Nothing about her exists yet, so if all goes well the API creates a user. Which success code says that? We keep three things from the answer: the access token, her new id, and the `Location` header.",
       request: (api) =>
         api.users.post({
           email: "alice-{{run}}@example.com",
@@ -32,7 +32,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Store the token (it expires after `expires_in` seconds) and the id; use `Location` rather than building `/users/{id}` by hand.",
       },
-      hint: "Look at the status line (201, not 200), then the `Location` header, then `token` and `user.id` in the body. Is there any trace of the password in the response?",
+      hint: "Nothing existed before this request and something will afterwards. Then look for the `Location` header, `token` and `user.id` in the body. Is there any trace of the password in the response?",
     },
     {
       id: "follow-location",
