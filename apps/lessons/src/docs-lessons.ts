@@ -188,14 +188,16 @@ Run them yourself:
 
 \`\`\`sh
 bun install
-bun run lessons                       # the interactive runner: a menu, then Enter to send each request
+bun run lessons                       # the interactive runner: a menu, then predict and send each request
 bun run lessons --lesson signing-up   # just one lesson
 bun run lessons --auto                # every step, no prompts: does the API still answer as documented?
 bun run lessons --url http://localhost:8000   # replay against an API you started (bun run start)
 \`\`\`
 
 With no \`--url\` the runner starts the API in-process on a temporary database, with its own admin
-account, and stops it when you quit. Keys: Enter sends, \`h\` shows a hint, \`s\` skips a step, \`q\` quits.
+account, and stops it when you quit. Before each request (setup steps aside) you type the status you expect (e.g. \`404\`)
+and Enter, or Enter alone to send without a guess; \`h\` shows a hint, \`s\` skips a step, \`q\` quits.
+Each lesson ends with a short quiz and a challenge you solve from another terminal.
 
 ${table(["#", "lesson", "status codes", "requests"], rows)}
 ${first ? `\nWhat a session looks like: [${transcriptName(first)}](${transcriptName(first)}), a plain-text run of lesson 1.\n` : ""}

@@ -30,7 +30,7 @@ export const lesson: LessonSource = {
       id: "short-password",
       title: "a password that is too short",
       story:
-        "Chloe fixes her email but picks `short` as her password. Passwords here must be 8 to 128 characters, and they are compared exactly as sent (no trimming).",
+        "Chloe fixes her email but picks `short` as her password. Passwords here must be 8 to 128 characters, and they are never trimmed: a space at either end is part of the password.",
       request: (api) => api.users.post({ email: "chloe-{{run}}@example.com", password: "short" }),
       expect: problem(422, "Invalid request body", { body: { "/errors/0/path": "/password" } }),
       chosenBy: "new ValidationProblem(",

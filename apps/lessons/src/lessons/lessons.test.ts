@@ -329,7 +329,7 @@ describe("expectations", () => {
 });
 
 describe("the login lockout", () => {
-  test("sends exactly as many failures as one account may have from one address", () => {
+  test("sends, and says it sends, exactly as many failures as one account may have from one address", () => {
     const throttle = readFileSync(
       join(import.meta.dir, "../../../api/src/modules/auth/throttle.ts"),
       "utf8",
@@ -343,6 +343,10 @@ describe("the login lockout", () => {
     expect(limit).toBeGreaterThan(0);
     expect(failures?.repeat).toBe(limit);
     expect(locked?.expect.status).toBe(429);
+    // The words count the same failures the requests send.
+    expect(failures?.title).toContain(String(limit));
+    expect(failures?.story).toContain(`${limit} guesses`);
+    expect(locked?.explain.why).toContain(`${limit} failures`);
   });
 });
 

@@ -44,7 +44,7 @@ export const lesson: LessonSource = {
       }),
       chosenBy: "!user || !valid",
       explain: {
-        why: 'The credentials do not check out, and the detail deliberately does not say which of the two was wrong. OAuth2 itself (RFC 6749 §5.2) specifies 400 Bad Request with `{"error": "invalid_grant"}` here, keeping 401 for a client application that failed to authenticate itself. This API answers 401, as FastAPI\'s OAuth2 tutorial and the seed do: HTTP defines 401 as "credentials rejected", which is exactly what happened, and it lets a client treat a failed login like any other rejected credential (ask the user again) rather than like a malformed request, which is what 400 means everywhere else in this API. A strict OAuth2 library looking for `invalid_grant` will not find it. Every 401 carries `WWW-Authenticate`, the challenge that says how to authenticate: here `Bearer`, the token scheme of the protected routes.',
+        why: 'The credentials do not check out, and the detail deliberately does not say which of the two was wrong. OAuth2 itself (RFC 6749 §5.2) specifies 400 Bad Request with `{"error": "invalid_grant"}` here, keeping 401 for a client application that failed to authenticate itself. This API answers 401, as FastAPI\'s OAuth2-with-JWT tutorial and the seed do: for a request that carried credentials, RFC 9110 says a 401 means "authorization has been refused for those credentials", which is exactly what happened, and it lets a client treat a failed login like any other rejected credential (ask the user again) rather than like a malformed request, which is what 400 means everywhere else in this API. A strict OAuth2 library looking for `invalid_grant` will not find it. Every 401 carries `WWW-Authenticate`, the challenge that says how to authenticate: here `Bearer`, the token scheme of the protected routes.',
         clientShould:
           "Ask the user to re-enter their credentials. Do not retry automatically with the same ones.",
       },
@@ -77,7 +77,7 @@ export const lesson: LessonSource = {
       }),
       chosenBy: "MissingFieldsError(missing)",
       explain: {
-        why: "This is not a failed login: the request does not even have the shape of one. The form parsed fine but breaks the schema, so it is 422 with the missing field named, and no password check happens at all.",
+        why: "This is not a failed login: the request does not even have the shape of one. The form parsed fine, but the password grant needs both `username` and `password`. The form's schema cannot demand them, since a refresh grant sends other fields, so the API checks them for the grant first: 422 with the missing field named, in the same shape a schema error has, and no password check (nor a count towards the login lockout) happens at all.",
         clientShould: "Fix the client so it always sends both fields.",
       },
       hint: "Compare with the wrong-password step: one is about the credentials, this one about the shape of the request.",

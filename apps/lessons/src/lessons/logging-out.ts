@@ -73,7 +73,7 @@ export const lesson: LessonSource = {
       title: "the access token after logging out",
       story:
         "Oskar's access token from the login has not expired yet. The app should have thrown it away at logout, but what if someone still holds a copy?",
-      why: "Still 200. An access token is checked by its signature and expiry only, and the token itself is never looked up, so there is nothing on the server to revoke; logging out ends the session (no more refreshes), while access tokens already handed out keep working until they expire, 15 minutes at most. That is why they are short-lived.",
+      why: "Still 200. An access token is checked by its signature and expiry only, and the token itself is never looked up, so there is nothing on the server to revoke; logging out ends the session (no more refreshes), while access tokens already handed out keep working until they expire (`ACCESS_TOKEN_TTL`, 15 minutes by default). That is why they are short-lived.",
       clientShould: "Delete the access token when logging out; the server cannot do that for you.",
       hint: "What would it take for the server to refuse this token now, and what would that cost on every request?",
     }),

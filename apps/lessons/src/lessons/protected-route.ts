@@ -48,7 +48,7 @@ export const lesson: LessonSource = {
       request: (api) => api.users.me.get(),
       expect: problem(401, "Not authenticated", { headers: { "www-authenticate": BEARER } }),
       explain: {
-        why: 'RFC 9110 defines 401 as "no valid credentials", which includes sending none, and requires a `WWW-Authenticate` challenge with it; 403 is for a caller who is known and still not allowed. FastAPI\'s `HTTPBearer` used to answer a missing header with 403 (which is why the seed tutorial lists "Missing → 403"); FastAPI 0.122 changed its security classes to 401 with `WWW-Authenticate` for exactly this reason, and this API does the same. The challenge is a bare `Bearer` with no `error` code: RFC 6750 says a request that carried no credentials should not get one.',
+        why: 'RFC 9110 defines 401 for a request that "lacks valid authentication credentials", which includes sending none, and requires a `WWW-Authenticate` challenge with it; 403 is for a caller who is known and still not allowed. FastAPI\'s `HTTPBearer` used to answer a missing header with 403 (which is why the seed tutorial lists "Missing → 403"); FastAPI 0.122 changed its security classes to 401 with `WWW-Authenticate` for exactly this reason, and this API does the same. The challenge is a bare `Bearer` with no `error` code: RFC 6750 says a request that carried no credentials should not get one.',
         clientShould: "Attach a token (log in first if you have none) and try again.",
       },
       hint: "Compare `WWW-Authenticate` here with the next steps': does it carry an `error=`?",
@@ -82,7 +82,7 @@ export const lesson: LessonSource = {
       id: "tampered-token",
       title: "a token edited to claim finn",
       story:
-        'A JWT is three base64url parts joined by dots: header, payload, signature. Only the signature is secret work; anyone can decode the payload. Emil\'s decodes to something like `{"type":"access","sub":"2","iat":1764900000,"exp":1764900900}`. He changes `sub` to Finn\'s id, encodes the payload again and keeps the header and signature. The runner does exactly that with Emil\'s real token (it shows both payloads, decoded), then calls `GET /users/me` with the result.',
+        'A JWT is three base64url parts joined by dots: header, payload, signature. Only making the signature takes the secret key; anyone can decode the payload. Emil\'s decodes to something like `{"type":"access","sub":"2","iat":1764900000,"exp":1764900900}`. He changes `sub` to Finn\'s id, encodes the payload again and keeps the header and signature. The runner does exactly that with Emil\'s real token (it shows both payloads, decoded), then calls `GET /users/me` with the result.',
       before: [{ power: "forge-token", token: "token", userId: "finnId", into: "forgedToken" }],
       request: (api) => api.users.me.get(bearer("forgedToken")),
       expect: problem(401, "Invalid token", {

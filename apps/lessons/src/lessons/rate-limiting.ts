@@ -143,7 +143,7 @@ export const lesson: LessonSource = {
     }),
     {
       id: "ten-wrong-passwords",
-      title: "ten wrong passwords",
+      title: `${LOGIN_FAILURES_ALLOWED} wrong passwords`,
       story: `Someone who does not know Pia's password tries ${LOGIN_FAILURES_ALLOWED} guesses at \`POST /token\`, one after another, all from one address.`,
       request: (api) =>
         api.token.post({ username: "pia-{{run}}@example.com", password: "a-wrong-guess" }),
@@ -153,7 +153,7 @@ export const lesson: LessonSource = {
       }),
       chosenBy: "!user || !valid",
       explain: {
-        why: "Each guess is checked and refused: 401, as in the logging-in lesson. Each failure is also counted, in sliding 15-minute windows, three ways: this account from this address (at most 10), this address whatever the account (100), and this account whatever the address (100).",
+        why: `Each guess is checked and refused: 401, as in the logging-in lesson. Each failure is also counted, in sliding 15-minute windows, three ways: this account from this address (at most ${LOGIN_FAILURES_ALLOWED}), this address whatever the account (100), and this account whatever the address (100).`,
       },
       hint: "Each guess is a wrong password, as in the logging-in lesson. Nothing on screen will show the count yet.",
     },
@@ -167,7 +167,7 @@ export const lesson: LessonSource = {
         headers: { "retry-after": WHOLE_SECONDS, ...TOKEN_ANSWER_HEADERS },
       }),
       explain: {
-        why: "429: this account has had ten failures from this address within 15 minutes, so the API refuses before it checks any password, the right one included; otherwise guess number eleven would still be answered. `Retry-After` says when the oldest failure leaves the window (at most 15 minutes). The key is not a name the client chose: it is the account in `username` and the address the request came from. So Pia, from another address, still logs in; one success clears the account's failures; and refused attempts are not counted, so waiting always works.",
+        why: `429: this account has had ${LOGIN_FAILURES_ALLOWED} failures from this address within 15 minutes, so the API refuses before it checks any password, the right one included; otherwise guess number ${LOGIN_FAILURES_ALLOWED + 1} would still be answered. \`Retry-After\` says when the oldest failure leaves the window (at most 15 minutes). The key is not a name the client chose: it is the account in \`username\` and the address the request came from. So Pia, from another address, still logs in; one success clears the account's failures; and refused attempts are not counted, so waiting always works.`,
         clientShould:
           "Tell the user to wait the `Retry-After` time, or to log in from their usual device; never retry automatically.",
       },
