@@ -29,15 +29,25 @@ const statusOfClass = new Map(
   ].map((m) => [m[1] as string, Number(m[2])]),
 );
 
-/** Whether `line` is a place that answers `status`. */
-function picks(line: string, status: number): boolean {
+/** Whether `line` is a place that answers `status` to a request with `method`. */
+function picks(line: string, status: number, method: string): boolean {
   if (new RegExp(`status(\\(\\s*|:\\s*)${status}\\b`).test(line)) return true;
   if (new RegExp(`new HttpProblem\\(\\s*${status}\\b`).test(line)) return true;
   const made = [...line.matchAll(/new (\w+)\(/g)].map((m) => statusOfClass.get(m[1] as string));
   if (made.includes(status)) return true;
-  // A handler's plain return is Elysia's 200: the route's own line.
-  return status === 200 && /\.(get|post|put|patch|delete)\(/.test(line);
+  // A handler's plain return is Elysia's 200: the line declaring a route of that method (HEAD
+  // is served by the GET route), not just any route.
+  const declared = /\.(get|post|put|patch|delete)\(/.exec(line)?.[1];
+  return status === 200 && declared === (method === "HEAD" ? "GET" : method).toLowerCase();
 }
+
+test("a plain 200 is only picked by a route of the request's method", () => {
+  const route = '    .get("/me", ({ user }) => toUserPublic(user), {';
+  expect(picks(route, 200, "GET")).toBe(true);
+  expect(picks(route, 200, "HEAD")).toBe(true);
+  expect(picks(route, 200, "POST")).toBe(false);
+  expect(picks(route, 201, "GET")).toBe(false);
+});
 
 const allSteps = lessons.flatMap((l) => l.steps.map((s) => ({ lesson: l, step: s })));
 
@@ -50,7 +60,10 @@ describe("every step links to the code that chose its status", () => {
       if (!at) return;
       expect(existsSync(join(ROOT, at.file)), at.file).toBe(true);
       const line = readFileSync(join(ROOT, at.file), "utf8").split("\n")[at.line - 1] ?? "";
-      expect(picks(line, s.expect.status), `${codeLinkLabel(at)}: ${line.trim()}`).toBe(true);
+      expect(
+        picks(line, s.expect.status, s.request.method),
+        `${codeLinkLabel(at)}: ${line.trim()}`,
+      ).toBe(true);
     },
   );
 

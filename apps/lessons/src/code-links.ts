@@ -119,7 +119,7 @@ function problemClasses(source: SourceFile[]): ProblemClass[] {
 
 export interface Resolved {
   link?: CodeLink;
-  /** Every line that could be it, when there is not exactly one. */
+  /** Every line that could be it; `link` is set when there is exactly one. */
   candidates: CodeLink[];
 }
 
