@@ -14,7 +14,7 @@ import {
   sourcesBefore,
 } from "./docs-common.ts";
 import { DOCS_BASE_URL, EXAMPLE_BUILT_INS, exampleVars } from "./examples.ts";
-import type { Lesson, Step } from "./model.ts";
+import type { Lesson, Power, Step } from "./model.ts";
 import { powerWrites } from "./powers.ts";
 import { placeholdersIn } from "./template.ts";
 
@@ -28,11 +28,11 @@ export function requestName(step: Step, lesson?: Lesson): string {
 }
 
 /** Variables a power makes: the reader pastes them at the top of the file. */
-function mintedVariables(lesson: Lesson): { name: string; what: string }[] {
+function mintedVariables(lesson: Lesson): { name: string; power: Power }[] {
   return lesson.steps.flatMap((s) =>
-    (s.before ?? []).flatMap((p) => {
-      const name = powerWrites(p);
-      return name ? [{ name, what: madeByPower(p) }] : [];
+    (s.before ?? []).flatMap((power) => {
+      const name = powerWrites(power);
+      return name ? [{ name, power }] : [];
     }),
   );
 }
@@ -178,10 +178,10 @@ export function httpFile(lesson: Lesson, index: number): string {
     `@run = ${EXAMPLE_BUILT_INS.run}`,
     `@adminEmail = ${EXAMPLE_BUILT_INS.adminEmail}`,
     `@adminPassword = ${EXAMPLE_BUILT_INS.adminPassword}`,
-    ...minted.map(({ name, what }) =>
-      what === "an expired token"
-        ? `@${name} = paste-an-expired-access-token-here`
-        : `@${name} = paste-a-token-whose-sub-you-edited-here`,
+    ...minted.map(({ name, power }) =>
+      power.power === "forge-token"
+        ? `@${name} = paste-a-token-whose-sub-you-edited-here`
+        : `@${name} = paste-an-expired-access-token-here`,
     ),
   ];
   return `${[head.join("\n"), ...lesson.steps.map((step, i) => requestBlock(lesson, step, i))].join("\n\n")}\n`;
