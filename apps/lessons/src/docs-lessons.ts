@@ -67,11 +67,12 @@ function stepSection(
   index: number,
   docs: StatusCodeDoc[],
   vars: Vars,
+  isSetup: boolean,
 ): string {
   const parts: string[] = [];
   const status = step.expect.status;
   const doc = docs.find((d) => d.code === status);
-  const setup = step.setup ? " (setup)" : "";
+  const setup = isSetup ? " (setup)" : "";
   parts.push(`<a id="${step.id}"></a>\n\n## ${index + 1}. ${step.title} — ${code(status)}${setup}`);
   parts.push(step.story);
 
@@ -125,9 +126,9 @@ function stepSection(
     parts.push(`**Chosen in the code:** [\`${codeLinkLabel(at)}\`](../../${at.file}#L${at.line})`);
   }
   // A setup step is on the way to the point: its code's general page is one link away.
-  const clientShould = step.explain.clientShould ?? (step.setup ? undefined : doc?.clientShould);
+  const clientShould = step.explain.clientShould ?? (isSetup ? undefined : doc?.clientShould);
   if (clientShould) parts.push(`**What a client should do.** ${clientShould}`);
-  if (doc && step.setup) {
+  if (doc && isSetup) {
     parts.push(
       `See [the ${status} page](../status-codes/${status}.md) for what ${code(status)} means.`,
     );
@@ -146,7 +147,13 @@ function stepSection(
   return parts.join("\n\n");
 }
 
-export function lessonPage(lesson: Lesson, index: number, docs: StatusCodeDoc[]): string {
+/** `setup`: the steps the runner treats as setup (dependencies.ts), marked the same way here. */
+export function lessonPage(
+  lesson: Lesson,
+  index: number,
+  docs: StatusCodeDoc[],
+  setup: ReadonlySet<Step>,
+): string {
   const slug = lessonSlug(lesson, index);
   const vars = exampleVars(lesson);
   const parts = [
@@ -157,7 +164,7 @@ export function lessonPage(lesson: Lesson, index: number, docs: StatusCodeDoc[])
     lesson.steps
       .map((step, i) => `${i + 1}. [${step.title}](#${step.id}) — ${code(step.expect.status)}`)
       .join("\n"),
-    ...lesson.steps.map((step, i) => stepSection(lesson, step, i, docs, vars)),
+    ...lesson.steps.map((step, i) => stepSection(lesson, step, i, docs, vars, setup.has(step))),
     ...challengeSections(lesson.id, slug),
     `## Takeaway\n\n${lesson.takeaway}`,
   ];

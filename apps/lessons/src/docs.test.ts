@@ -5,6 +5,8 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { setupSteps } from "./dependencies.ts";
+import { lessonSlug } from "./docs-common.ts";
 import { jsonPath, requestName } from "./docs-http.ts";
 import { exampleVars } from "./examples.ts";
 import { generateDocs, ownedFiles, REPO_ROOT } from "./generate-docs.ts";
@@ -57,6 +59,18 @@ describe("committed docs are in sync with the lesson data", () => {
 });
 
 describe("generation details", () => {
+  test("the steps the runner treats as setup, and only those, are marked setup", () => {
+    const setup = setupSteps(lessons);
+    const pages = generateDocs(lessons, statusCodes);
+    lessons.forEach((l, i) => {
+      const page = pages[`docs/lessons/${lessonSlug(l, i)}.md`] ?? "";
+      for (const [n, s] of l.steps.entries()) {
+        const heading = page.split("\n").find((line) => line.startsWith(`## ${n + 1}. `)) ?? "";
+        expect(heading.endsWith("(setup)"), `${l.id}/${s.id}: ${heading}`).toBe(setup.has(s));
+      }
+    });
+  });
+
   test("JSON Pointers become REST Client JSONPath", () => {
     expect(jsonPath("/token")).toBe("$.token");
     expect(jsonPath("/user/id")).toBe("$.user.id");

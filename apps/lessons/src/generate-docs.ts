@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { setupSteps } from "./dependencies.ts";
 import { lessonSlug } from "./docs-common.ts";
 import { httpFile } from "./docs-http.ts";
 import { lessonPage, lessonsIndex } from "./docs-lessons.ts";
@@ -18,13 +19,14 @@ export function generateDocs(
   lessons: Lesson[],
   statusCodes: StatusCodeDoc[],
 ): Record<string, string> {
+  const setup = setupSteps(lessons);
   const files: Record<string, string> = {
     "docs/lessons/README.md": lessonsIndex(lessons),
     "docs/status-codes/README.md": statusIndex(statusCodes, lessons),
   };
   lessons.forEach((lesson, i) => {
     const slug = lessonSlug(lesson, i);
-    files[`docs/lessons/${slug}.md`] = lessonPage(lesson, i, statusCodes);
+    files[`docs/lessons/${slug}.md`] = lessonPage(lesson, i, statusCodes, setup);
     files[`docs/lessons/http/${slug}.http`] = httpFile(lesson, i);
   });
   for (const doc of statusCodes)
