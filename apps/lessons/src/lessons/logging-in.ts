@@ -100,7 +100,7 @@ export const lesson: LessonSource = {
       expect: tokenIssued(),
       capture: { swaggerToken: "/access_token" },
       explain: {
-        why: "The API registers no OAuth2 client applications, so it ignores the empty client credentials, and `grant_type=password` names the default grant: an ordinary login, 200 with the tokens. Swagger UI keeps the `access_token`, shows **Authorized**, and adds it to every request it tries out from now on. (The `bearer` box below takes a pasted token instead, without the word `Bearer`.)",
+        why: "The API registers no OAuth2 client applications, so it ignores the empty client credentials, and `grant_type=password` names the default grant: an ordinary login, 200 with the tokens. Swagger UI keeps the `access_token`, shows **Authorized**, and adds it to every request it tries out from now on. (The dialog's other box, `bearer`, takes a pasted token instead, without the word `Bearer`.)",
       },
       hint: "The form has one field more than in the first log-in, and one header more. Which, and does either change the answer?",
     },

@@ -44,7 +44,7 @@ export const lesson: LessonSource = {
         why: 'Within the quota, so 200. `RateLimit-Policy: "default";q=5;w=60` means 5 requests per 60-second window; `RateLimit: "default";r=4;t=…` says 4 requests remain (`r`) and how many seconds until the quota starts to refill (`t`). These header names follow the IETF httpapi working group\'s RateLimit draft.',
         clientShould: "Slow down as `r` approaches 0 instead of waiting to be refused.",
       },
-      hint: "Find `r=4` in the `RateLimit` header and `remaining: 4` in the body: one request spent, four left.",
+      hint: "This is the client's first request. How many of its quota of five will be left after it, and where will the answer say so?",
     },
     {
       id: "four-more",
@@ -67,7 +67,7 @@ export const lesson: LessonSource = {
         why: "Each is still within the quota, so each gets 200, and each takes one slot: `r` went 3, 2, 1 and, on the last answer shown here, 0. The quota is spent but this request was allowed; the next one will not be.",
         clientShould: "At `r=0`, wait `t` seconds before the next request.",
       },
-      hint: "The last answer shows `r=0` and `remaining: 0`; the previous step's showed `r=4`. Each request in between took one.",
+      hint: "The previous answer left `r=4`. Each allowed request takes one: what will the fourth of these leave?",
     },
     {
       id: "sixth-refused",
@@ -80,7 +80,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Wait `Retry-After` seconds before the next request. Do not retry in a tight loop.",
       },
-      hint: "Read `Retry-After`, and `r=0` in `RateLimit`.",
+      hint: "Five requests so far, all within the minute, and the policy says `q=5;w=60`.",
     },
     {
       id: "another-client",
@@ -101,7 +101,7 @@ export const lesson: LessonSource = {
       explain: {
         why: 'Quotas are kept per `client_id`, so this client starts with a full quota: 200 with `r=4`, although `lesson-…` is locked out this very second. But look at what the key is: `client_id` is whatever the client writes in the query string. The refused client can send another id and carry on; the seed tutorial even lists it as the fix for a 429 ("wait 60 seconds or change client_id"). So this limit shows the mechanics and stops nobody. A real API keys its limits on what a client cannot choose: the account behind a verified token or API key, or for anonymous requests the network address (this API\'s sign-up and login limits do that, reading `X-Forwarded-For` only from proxies listed in `TRUST_PROXY`).',
       },
-      hint: "`remaining` is 4 here. What stops the refused client from calling itself `other-…` too?",
+      hint: "Quotas are kept per key. What is the key here, and who chooses it?",
     },
     {
       id: "still-refused",
@@ -114,7 +114,7 @@ export const lesson: LessonSource = {
         why: "Still 429, and `Retry-After` has not grown: only allowed requests are counted, so a refused one costs nothing and hammering does not push the wait further out. Waiting that long always works, which the next step does.",
         clientShould: "Wait `Retry-After` seconds; asking sooner only gets the same answer.",
       },
-      hint: "Compare `Retry-After` with the one two steps ago: the same, or a little less.",
+      hint: "What does the limiter record: every request, or only the ones it let through?",
     },
     {
       id: "after-waiting",
