@@ -28,7 +28,7 @@ export const lesson: LessonSource = {
       id: "use-the-token",
       title: "use the new token",
       story:
-        "The token from the login works exactly like the one from sign-up: present it and ask who you are.",
+        "Does the token from the login do what the one from sign-up did? Present it and ask who you are.",
       why: "A valid token for an existing user: 200 with Dana's public record.",
       hint: "The `Authorization` header carries `Bearer ` followed by the `access_token` from the previous step.",
     }),

@@ -39,14 +39,14 @@ export const lesson: LessonSource = {
       why: "The refresh token was good, so 200 with a new pair, shaped exactly like a login's answer. The refresh token Maya presented is now spent: the API rotates, issuing a successor in the same family (the chain of refresh tokens that began with this login) and accepting each of them only once. The family keeps the absolute end the login gave it (30 days by default, `REFRESH_TOKEN_TTL`); rotating never moves it, so not even an endless chain of refreshes keeps a session alive forever.",
       clientShould:
         "Store both new tokens at once, replacing the old ones, and throw the old refresh token away: it will never work again.",
-      hint: "Compare this `refresh_token` with the login's: the characters the runner shows at its start and end are different. It is a new token, not the old one handed back.",
+      hint: "The refresh token from the login is good and has not been used yet. If the answer carries a `refresh_token`, compare its first and last characters with the login's.",
     }),
     whoAmI("newAccessToken", {
       id: "use-the-new-access-token",
       title: "use the new access token",
       story: "Maya's app goes on with the new access token, as if nothing had happened.",
       why: "The new access token is as good as the first: 200 with the same record. (The first access token would still be accepted too, until its own 15 minutes are up: a refresh does not revoke access tokens, it only spends the refresh token.)",
-      hint: "Same request as before with a different token, and the same answer: to the API, both simply prove that the caller is Maya.",
+      hint: "Same request as before with a different token. What does either token prove to the API?",
     }),
     refresh("newRefreshToken", {
       id: "refresh-again",
