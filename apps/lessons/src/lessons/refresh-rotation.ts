@@ -10,7 +10,7 @@ export const lesson: LessonSource = {
     signUp("maya", {
       story:
         "Maya signs up. Sign-up gives her an access token but no refresh token: a session, with a refresh token to keep it going, starts when she logs in.",
-      hint: "Look for a `refresh_token` in this answer: there is none.",
+      hint: "A sign-up answers with `token` and `user`, and no `refresh_token`: sessions start at the login.",
     }),
     logIn("maya", {
       title: "log in and keep both tokens",

@@ -18,7 +18,7 @@ export const lesson: LessonSource = {
         "Nora logs in. We keep the refresh token from the answer: it is the one that will be stolen.",
       capture: { firstRefreshToken: "/refresh_token" },
       why: "The credentials are right: 200 with an access token and a refresh token, which starts a new family of refresh tokens for this login.",
-      hint: "Remember the first and last characters of `refresh_token`; it comes back twice in this lesson.",
+      hint: "The `refresh_token` of this answer is sent twice later in the lesson: compare the `refresh_token` field of the next requests' forms.",
     }),
     refresh("firstRefreshToken", {
       id: "refresh",
