@@ -41,7 +41,7 @@ const PROSE: Record<StatusCode, LearnerProse> = {
     meaning:
       "The server will not process the request because of something the client got wrong at a basic level, such as a body that cannot even be parsed. It is the general-purpose client error when no more specific 4xx fits.",
     inThisApi:
-      "A body that claims to be JSON but is not valid JSON (`Malformed JSON body`), or bytes that are not valid UTF-8. FastAPI would answer 422 here; this API keeps 422 for JSON that parses but breaks the rules.",
+      "A body that claims to be JSON but is not valid JSON (`Malformed JSON body`), or bytes that are not valid UTF-8 (`Malformed UTF-8 body`); also a `Host` header that makes no URL (`Invalid Host header`, RFC 9112 §3.2). FastAPI would answer 422 for the bad JSON; this API keeps 422 for JSON that parses but breaks the rules.",
     clientShould:
       "Fix how the request is built (use a real JSON encoder rather than gluing strings together). Sending the same bytes again will fail the same way.",
   },
