@@ -202,9 +202,10 @@ bun run lessons --url http://localhost:8000   # replay against an API you starte
 \`\`\`
 
 With no \`--url\` the runner starts the API in-process on a temporary database, with its own admin
-account, and stops it when you quit. Before each request (setup steps aside) you type the status you expect (e.g. \`404\`)
-and Enter, or Enter alone to send without a guess; \`h\` shows a hint, \`s\` skips a step, \`q\` quits.
-Each lesson ends with a short quiz and a challenge you solve from another terminal.
+account, and stops it when you quit. Before each request (setup steps aside) you type the status
+you expect (e.g. \`404\`) and Enter, or Enter alone to send without a guess; \`h\` shows a hint,
+\`s\` skips a step, \`q\` quits. Each lesson ends with a short quiz and a challenge you solve from
+another terminal.
 
 ${table(["#", "lesson", "status codes", "requests"], rows)}
 ${first ? `\nWhat a session looks like: [${transcriptName(first)}](${transcriptName(first)}), a plain-text run of lesson 1.\n` : ""}
