@@ -7,7 +7,7 @@ export const lesson: LessonSource = {
   id: "route-matching",
   title: "Route matching: /users/me versus /users/{id}",
   intro:
-    "`/users/me` and `/users/{id}` look alike to a router. You will see that `me` is never mistaken for an id here, what happens when something that is not an id lands on `/users/{id}` (422), and that the API asks who you are before it looks at the id.",
+    "`/users/me` and `/users/{id}` look alike to a router. You will see whether `me` can be mistaken for an id here, what happens when something that is not an id lands on `/users/{id}` (422), and that the API asks who you are before it looks at the id.",
   steps: [
     signUp("gina", {
       story: "Gina signs up so that she has a token to try the routes with.",
@@ -17,7 +17,7 @@ export const lesson: LessonSource = {
     }),
     whoAmI("token", {
       id: "users-me",
-      title: "users/me is not an id",
+      title: "users/me beside users/{id}",
       story:
         "In the seed's FastAPI app, routes were tried top to bottom: had `/{user_id}` been declared before `/me`, FastAPI would have tried to read `me` as a user id and failed. Here Gina calls `GET /users/me` on a router where `/users/:id` is registered in the same module.",
       why: 'Elysia\'s router is a tree in which a static segment always beats a parameter, whatever order the routes were declared in. So `/users/me` reaches the "who am I" handler and answers 200, and so does `/users/limited`; only a segment that matches no static route falls through to `/users/{id}`.',
