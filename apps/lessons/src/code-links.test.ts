@@ -20,21 +20,32 @@ import { lesson, step } from "./test-support.ts";
 const ROOT = join(import.meta.dir, "..", "..", "..");
 const problemsSource = readFileSync(join(ROOT, "apps/api/src/http/problems.ts"), "utf8");
 
-/** Problem class → its status, read from problems.ts. */
-const statusOfClass = new Map(
+/** Problem class → its status, and its detail when that is a literal, read from problems.ts. */
+const problemClasses = new Map(
   [
     ...problemsSource.matchAll(
-      /export class (\w+) extends HttpProblem \{[\s\S]*?super\(\s*(\d{3})/g,
+      /export class (\w+) extends HttpProblem \{[\s\S]*?super\(\s*(\d{3}),\s*(?:"([^"]*)")?/g,
     ),
-  ].map((m) => [m[1] as string, Number(m[2])]),
+  ].map((m) => [m[1] as string, { status: Number(m[2]), detail: m[3] }]),
 );
 
-/** Whether `line` is a place that answers `status` to a request with `method`. */
-function picks(line: string, status: number, method: string): boolean {
+interface Answer {
+  status: number;
+  /** The `detail` the step expects, if any. */
+  detail?: string;
+  method: string;
+}
+
+/** Whether `line` is a place that gives `answer` (status, and detail where both are known). */
+function picks(line: string, answer: Answer): boolean {
+  const { status, detail, method } = answer;
+  const fits = (s: number, d: string | undefined) =>
+    s === status && (d === undefined || detail === undefined || d === detail);
   if (new RegExp(`status(\\(\\s*|:\\s*)${status}\\b`).test(line)) return true;
-  if (new RegExp(`new HttpProblem\\(\\s*${status}\\b`).test(line)) return true;
-  const made = [...line.matchAll(/new (\w+)\(/g)].map((m) => statusOfClass.get(m[1] as string));
-  if (made.includes(status)) return true;
+  const direct = /new HttpProblem\(\s*(\d{3})(?:,\s*"([^"]*)")?/.exec(line);
+  if (direct && fits(Number(direct[1]), direct[2])) return true;
+  const made = [...line.matchAll(/new (\w+)\(/g)].map((m) => problemClasses.get(m[1] as string));
+  if (made.some((c) => c !== undefined && fits(c.status, c.detail))) return true;
   // A handler's plain return is Elysia's 200: the line declaring a route of that method (HEAD
   // is served by the GET route), not just any route.
   const declared = /\.(get|post|put|patch|delete)\(/.exec(line)?.[1];
@@ -43,10 +54,21 @@ function picks(line: string, status: number, method: string): boolean {
 
 test("a plain 200 is only picked by a route of the request's method", () => {
   const route = '    .get("/me", ({ user }) => toUserPublic(user), {';
-  expect(picks(route, 200, "GET")).toBe(true);
-  expect(picks(route, 200, "HEAD")).toBe(true);
-  expect(picks(route, 200, "POST")).toBe(false);
-  expect(picks(route, 201, "GET")).toBe(false);
+  expect(picks(route, { status: 200, method: "GET" })).toBe(true);
+  expect(picks(route, { status: 200, method: "HEAD" })).toBe(true);
+  expect(picks(route, { status: 200, method: "POST" })).toBe(false);
+  expect(picks(route, { status: 201, method: "GET" })).toBe(false);
+});
+
+test("an error is only picked by a problem of that status and literal detail", () => {
+  const line = "  if (error instanceof TokenExpiredError) return new TokenExpiredProblem();";
+  const expired = { status: 401, detail: "Token expired", method: "GET" };
+  expect(picks(line, expired)).toBe(true);
+  expect(picks(line, { ...expired, detail: "Invalid token" })).toBe(false);
+  expect(picks(line, { ...expired, status: 403 })).toBe(false);
+  // A detail computed at run time (a validation's) is not compared.
+  expect(picks("return new ValidationProblem(", { ...expired, status: 422 })).toBe(true);
+  expect(picks('new HttpProblem(404, "Not Found")', { ...expired, status: 404 })).toBe(false);
 });
 
 const allSteps = lessons.flatMap((l) => l.steps.map((s) => ({ lesson: l, step: s })));
@@ -60,10 +82,13 @@ describe("every step links to the code that chose its status", () => {
       if (!at) return;
       expect(existsSync(join(ROOT, at.file)), at.file).toBe(true);
       const line = readFileSync(join(ROOT, at.file), "utf8").split("\n")[at.line - 1] ?? "";
-      expect(
-        picks(line, s.expect.status, s.request.method),
-        `${codeLinkLabel(at)}: ${line.trim()}`,
-      ).toBe(true);
+      const detail = s.expect.body?.["/detail"];
+      const answer = {
+        status: s.expect.status,
+        method: s.request.method,
+        ...(typeof detail === "string" && { detail }),
+      };
+      expect(picks(line, answer), `${codeLinkLabel(at)}: ${line.trim()}`).toBe(true);
     },
   );
 
