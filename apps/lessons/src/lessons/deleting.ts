@@ -86,7 +86,7 @@ export const lesson: LessonSource = {
         why: "DELETE is idempotent in HTTP: sending it twice leaves the server in the same state as sending it once. Idempotency is about the effect, not the answer, so the second request honestly says 404: there was nothing left to delete.",
         clientShould: 'When retrying a DELETE after a lost answer, treat 404 as "already done".',
       },
-      hint: "The same request succeeded a few steps ago. Is there anything left for it to delete?",
+      hint: "Jonas deleted this very id a few steps ago. Is there anything left for this request to delete?",
     },
   ],
   takeaway:

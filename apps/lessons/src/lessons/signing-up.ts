@@ -32,7 +32,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Store the token (it expires after `expires_in` seconds) and the id; use `Location` rather than building `/users/{id}` by hand.",
       },
-      hint: "Nothing existed before this request and something will afterwards. Then look for the `Location` header, `token` and `user.id` in the body. Is there any trace of the password in the response?",
+      hint: "Nothing existed before this request and something will afterwards: which code says that? In the answer, look for the `Location` header, and for `token` and `user.id` in the body. Is there any trace of the password?",
     },
     {
       id: "follow-location",
