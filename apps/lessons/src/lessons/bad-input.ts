@@ -24,7 +24,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Show the message next to the field named by `path`, let the user fix it, and send again.",
       },
-      hint: "Read `errors` in the body: which field, which message? Search the response for the password you sent.",
+      hint: "The JSON parses and every field is there. Which kind of mistake is left? And will the answer repeat the password you sent?",
     },
     {
       id: "short-password",
@@ -62,7 +62,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Build bodies with a JSON encoder (`JSON.stringify`), never by gluing strings. Retrying the same bytes cannot help.",
       },
-      hint: "This problem has no `errors` list. Why would a per-field list make no sense here?",
+      hint: "If the API cannot read the body at all, which fields could it blame?",
     },
     {
       id: "form-to-json-route",
@@ -84,7 +84,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Send the body in the format named by `Accept-Post`, with a matching `Content-Type`.",
       },
-      hint: "Look for the `Accept-Post` header, and at the request's `Content-Type`.",
+      hint: "Look at the request's `Content-Type`: is the problem in the fields, or in the format they came in?",
     },
     signUp("chloe", {
       id: "fixed-and-sent",

@@ -33,7 +33,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Wait `Retry-After` seconds and try again. Leo's account was not created, so the retry is safe.",
       },
-      hint: "Note how long the answer took (the API's retry budget) and the `Retry-After` value.",
+      hint: "The API keeps trying for about a second. Then it has to answer: whose fault is this, and will it pass?",
     },
     signUp("leo", {
       id: "sign-up-after",

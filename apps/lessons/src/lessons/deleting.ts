@@ -25,7 +25,7 @@ export const lesson: LessonSource = {
         why: "The deletion succeeded and there is nothing meaningful to return about a user who is gone, so 204 No Content: a success with no body at all, not even `{}` or `null`.",
         clientShould: "Not parse a body; forget the token and anything cached about the account.",
       },
-      hint: "Look at the body: there is none, and no `Content-Type` to go with it.",
+      hint: "Once Jonas is gone, what would there be to describe in a body?",
     },
     {
       id: "token-after-delete",
@@ -39,7 +39,7 @@ export const lesson: LessonSource = {
       explain: {
         why: "Every request looks the token's user up in the database, and there is no Jonas any more: 401 at once. Deleting an account ends its sessions immediately, without a list of revoked tokens.",
       },
-      hint: "The signature and expiry are fine. Which check failed?",
+      hint: "The signature and expiry are fine. What else does the API check on every request?",
     },
     signUp("jonas", {
       id: "sign-up-again",

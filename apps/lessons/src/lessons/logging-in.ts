@@ -48,7 +48,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Ask the user to re-enter their credentials. Do not retry automatically with the same ones.",
       },
-      hint: "Note the exact `detail` and `WWW-Authenticate`; the next step compares them.",
+      hint: "The form is fine; the credentials are not. Note the whole answer: the next step compares it.",
     },
     {
       id: "unknown-email",
@@ -80,7 +80,7 @@ export const lesson: LessonSource = {
         why: "This is not a failed login: the request does not even have the shape of one. The form parsed fine, but the password grant needs both `username` and `password`. The form's schema cannot demand them, since a refresh grant sends other fields, so the API checks them for the grant first: 422 with the missing field named, in the same shape a schema error has, and no password check (nor a count towards the login lockout) happens at all.",
         clientShould: "Fix the client so it always sends both fields.",
       },
-      hint: "Compare with the wrong-password step: one is about the credentials, this one about the shape of the request.",
+      hint: "With no password in the form, can this even count as a failed login?",
     },
     {
       id: "swagger-authorize",

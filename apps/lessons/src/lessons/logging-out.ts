@@ -108,7 +108,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Fix the client: with no refresh token stored, skip the refresh and go straight to the login screen.",
       },
-      hint: "Compare with the revoked-token step: one is about the token, this one about the shape of the request.",
+      hint: "No token was presented, so none can be rejected. What is wrong with the request itself?",
     },
   ],
   takeaway:

@@ -113,7 +113,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Get a new access token (spend the refresh token at `POST /token`, or log in again) and repeat the request; this is the normal end of a token's life.",
       },
-      hint: "Look for `error_description` in `WWW-Authenticate`.",
+      hint: "The token is genuine and correctly signed; only its `exp` is in the past. How should a client be told that this is routine?",
     },
     {
       id: "lower-case-scheme",

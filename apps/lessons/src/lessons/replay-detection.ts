@@ -47,7 +47,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Drop both tokens and send the user to the login screen. To never trigger this yourself, refresh one request at a time, shared by every tab, and always store the newest refresh token before using it.",
       },
-      hint: "The `detail` does not say the token is invalid; it says what the API did about it. What else did that end?",
+      hint: "The API cannot tell who sends a spent token. What is the safe thing to do about the session it belongs to?",
     },
     {
       id: "newest-token-is-revoked",
@@ -64,7 +64,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Treat it like the end of the session: drop the tokens and ask the user to log in again.",
       },
-      hint: "This token was never replayed. Why is it refused anyway?",
+      hint: "This token was never replayed, but it belongs to the same login as the one that was.",
     },
     whoAmI("accessToken", {
       id: "access-token-still-works",

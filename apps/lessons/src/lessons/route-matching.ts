@@ -38,7 +38,7 @@ export const lesson: LessonSource = {
         why: 'The route exists and the request is well-formed HTTP, but one of its inputs, a path parameter this time, breaks its rule. No RFC settles what to answer: RFC 9110 defines 422 for content (a body) that parses but cannot be processed, and many APIs answer 404 here (no resource has this URL) or 400. 422 with the parameter named is FastAPI\'s convention (what `user_id: int` produces), and this API keeps it so that every broken input rule, in the body, the query or the path, fails the same way with the same `errors: [{path, message}]` list, here naming `/id`. It also keeps "abc can never be a user id" (422) apart from "there is no such user" (404).',
         clientShould: "Only ever build these URLs from ids the API gave you.",
       },
-      hint: "`errors[0].path` is `/id`: parameters are reported like body fields. What would a 404 here have told the client?",
+      hint: 'The route exists, but `abc` breaks the rule for its id. Is that "no such user", or a broken input?',
     },
     {
       id: "id-zero",

@@ -33,7 +33,7 @@ export const lesson: LessonSource = {
         why: "404 Not Found: there is nothing at this URL, so there is no method to suggest and no `Allow` header. Like every error here it is still application/problem+json, with `instance` naming the path and a request id.",
         clientShould: "Check the URL against the API documentation (`/docs`).",
       },
-      hint: "Compare with the 405: which header is missing, and why?",
+      hint: "No route takes this path with any method. What could the answer offer instead?",
     },
     {
       id: "body-too-large",
@@ -49,7 +49,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Send less. Nothing valid comes near the limit, so look for the bug that made the body this big.",
       },
-      hint: "The `detail` names the limit in bytes. Was any part of the body validated?",
+      hint: "The body is over the limit the story names. Would the API read and validate it first, or refuse it for its size alone?",
     },
   ],
   takeaway:
