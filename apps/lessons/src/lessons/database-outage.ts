@@ -68,7 +68,7 @@ export const lesson: LessonSource = {
       explain: {
         why: 'The database answers reads and would take a write, so 200 with `database: "up"`. Had this step run during the lock, it would have answered 503 with `Retry-After` and `"reason": "database: busy"`, which tells a load balancer to send traffic elsewhere for a while, while `/health/live` kept saying 200: the process is fine, and restarting it would not help.',
       },
-      hint: '`database: "up"` comes from an actual read and a rolled-back write, which is why it can be trusted.',
+      hint: "The lock is gone. What does the health check do to find out whether every route would work now?",
     },
   ],
   takeaway:

@@ -30,7 +30,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Tell the user the email is already registered and offer to log in (or reset the password) instead. Resending the same body will conflict again.",
       },
-      hint: "Look at `detail` in the problem body, and at `Content-Type`: every error here is `application/problem+json`.",
+      hint: 'The body is valid on its own. Which status says "valid, but it clashes with what the server already holds"?',
     },
     {
       id: "other-letter-case",
@@ -46,7 +46,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Compare emails case-insensitively on your side too, e.g. before offering sign-up.",
       },
-      hint: "The detail is identical to the previous step's. Which part of the address did you change?",
+      hint: "Which part of the address did you change, and does that part matter to a mail server?",
     },
     logIn("bruno", {
       id: "log-in-any-case",
@@ -56,7 +56,7 @@ export const lesson: LessonSource = {
       email: "BRUNO-{{run}}@EXAMPLE.COM",
       expect: tokenIssued(),
       why: "The login looks the user up by the same lower-cased key, finds Bruno's one account, checks the password and answers 200 with a token. The two rejected sign-ups changed nothing: his original password still works.",
-      hint: "Which password worked: the first one, or one from the rejected attempts?",
+      hint: "Did either rejected sign-up change Bruno's password?",
     }),
   ],
   takeaway:

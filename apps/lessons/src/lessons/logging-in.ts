@@ -22,7 +22,7 @@ export const lesson: LessonSource = {
       why: 'The credentials are right, so the API answers 200 OK with `access_token`, `token_type: "bearer"`, `expires_in` and a `refresh_token` (the refresh-rotation lesson spends it). OAuth2 defines a successful token response as 200 (RFC 6749 §5.1), and rightly: the token is not a new resource with a URL you could later GET, so 201 would promise something that is not there. `Cache-Control: no-store` tells browsers and proxies never to keep a copy, as OAuth2 requires for any response carrying a token.',
       clientShould:
         "Keep the tokens in memory (or secure storage). When the access token expires, spend the refresh token for a new pair rather than asking for the password again.",
-      hint: "Look at `Cache-Control` and at `expires_in`. Why would a cached copy of this response be dangerous?",
+      hint: "If the credentials are right, what comes back, and why must no cache ever keep a copy of it?",
     }),
     whoAmI("accessToken", {
       id: "use-the-token",
@@ -65,7 +65,7 @@ export const lesson: LessonSource = {
         why: "Same status, same detail, same challenge: the response gives no hint whether the account exists (no account enumeration). The time taken must not give it away either: a wrong password costs one slow argon2id verification, so for an unknown email the API verifies the password against a dummy hash made with the same settings, and both failures take about as long.",
         clientShould: 'Show one message for both cases, e.g. "email or password is incorrect".',
       },
-      hint: "Put this answer next to the previous one. Apart from the request id, is there any difference?",
+      hint: "If this answer differed from the previous one in any way, what could an attacker learn?",
     },
     {
       id: "missing-password",

@@ -36,7 +36,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Send the `access_token` to API routes and the `refresh_token` only to `POST /token`; keep them in separate, clearly named places.",
       },
-      hint: "Compare the `detail` with the protected-route lesson: which other kind of token got exactly this answer?",
+      hint: "The refresh token is live, but this is not `POST /token`. What does a refresh token prove on its own?",
     },
     {
       id: "log-out",
@@ -90,7 +90,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Not treat the 200 as proof that the token existed. Log out the same way whatever the state of the session.",
       },
-      hint: "Put this answer next to the real logout's. Could you tell from the outside which one revoked something?",
+      hint: "If the answer differed for a token the API never issued, what could someone holding a stolen token learn?",
     },
     {
       id: "refresh-without-token",

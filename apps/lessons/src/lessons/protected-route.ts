@@ -51,7 +51,7 @@ export const lesson: LessonSource = {
         why: 'RFC 9110 defines 401 for a request that "lacks valid authentication credentials", which includes sending none, and requires a `WWW-Authenticate` challenge with it; 403 is for a caller who is known and still not allowed. FastAPI\'s `HTTPBearer` used to answer a missing header with 403 (which is why the seed tutorial lists "Missing → 403"); FastAPI 0.122 changed its security classes to 401 with `WWW-Authenticate` for exactly this reason, and this API does the same. The challenge is a bare `Bearer` with no `error` code: RFC 6750 says a request that carried no credentials should not get one.',
         clientShould: "Attach a token (log in first if you have none) and try again.",
       },
-      hint: "Compare `WWW-Authenticate` here with the next steps': does it carry an `error=`?",
+      hint: 'No credentials at all: is that "who are you?" or "you may not"?',
     },
     {
       id: "garbage-token",

@@ -96,7 +96,7 @@ export const lesson: LessonSource = {
       explain: {
         why: "An admin may list users: 200 with `{data, count}`, where `data` is one page (20 by default, `?limit=` and `?offset=` to page) and `count` is the total.",
       },
-      hint: "`count` counts all users; `data` holds at most one page of them.",
+      hint: "The same route Hugo was refused; what differs is who asks.",
     },
     {
       id: "promote-hugo",

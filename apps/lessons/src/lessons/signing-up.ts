@@ -52,7 +52,7 @@ export const lesson: LessonSource = {
         clientShould:
           "Treat the body as the current state of the user; re-read it rather than caching it forever.",
       },
-      hint: "Compare the `id` here with the id in the 201 body, and the path you requested with the `Location` you received.",
+      hint: "The path is exactly the `Location` you received, and the token is Alice's own. What could stop this?",
     },
     {
       id: "who-am-i",
@@ -69,7 +69,7 @@ export const lesson: LessonSource = {
       explain: {
         why: "The token is valid and its user exists, so the API reads that user from the database and answers 200 with the same public fields as before. The token itself only carries the user's id; everything else, including the role, comes from the database on this request.",
       },
-      hint: "The body is the same shape as the previous step's. What in the request told the API which user you meant?",
+      hint: "There is no id in this path. What in the request tells the API which user you mean?",
     },
   ],
   takeaway:

@@ -19,7 +19,7 @@ export const lesson: LessonSource = {
         why: "405 Method Not Allowed: the resource exists, the method does not, and HTTP requires an `Allow` header listing the methods that do. Here it reads `DELETE, GET, HEAD`: `GET` reads your record, `DELETE` deletes your own account, and `HEAD` comes with every GET route (headers only, no body). Each of them works on this very URL with a token. A 404 here would wrongly suggest the URL is wrong.",
         clientShould: "Use a method named in `Allow`; retrying with PUT will never work.",
       },
-      hint: "Read the `Allow` header. Which of its methods would you try next, and what would each one do?",
+      hint: "The path exists, the method does not. What could the answer tell the client to try instead?",
     },
     {
       id: "unknown-path",
