@@ -57,3 +57,16 @@ test("in the real lessons, lesson 1 teaches sign-up and later lessons reuse it a
   // Every lesson still has something to predict.
   for (const l of lessons) expect(l.steps.some((s) => !setup.has(s))).toBe(true);
 });
+
+test("a forged token's inputs are what the step uses: skipping the step that captures them warns and blocks", () => {
+  const protectedRoute = lessons.find((l) => l.id === "protected-route");
+  if (!protectedRoute) throw new Error("the protected-route lesson is gone");
+  const steps = protectedRoute.steps;
+  const at = (id: string) => steps.findIndex((s) => s.id === id);
+  const tampered = steps[at("tampered-token")] as (typeof steps)[number];
+  expect(variablesUsedBy(tampered).sort()).toEqual(["finnId", "token"]);
+  expect(dependentsOf(steps, at("throwaway-sign-up")).map((d) => d.step.id)).toContain(
+    "tampered-token",
+  );
+  expect(setterOf(steps, at("tampered-token"), "finnId")).toBe(at("throwaway-sign-up"));
+});

@@ -4,6 +4,7 @@
  * prediction and gets a one-line explanation, because an earlier lesson already taught it.
  */
 import type { Lesson, Step } from "./model.ts";
+import { madeBefore, powerReads } from "./powers.ts";
 import { variablesSetBy } from "./run-state.ts";
 import { placeholdersIn } from "./template.ts";
 
@@ -12,12 +13,10 @@ export function variablesUsedBy(step: Step): string[] {
   const used = new Set(placeholdersIn(step.request));
   if (step.request.bearer) used.add(step.request.bearer);
   for (const power of [...(step.before ?? []), ...(step.after ?? [])]) {
-    if (power.power === "mint-expired-token") used.add(power.userId);
+    for (const name of powerReads(power)) used.add(name);
   }
-  // What the step's own `before` powers mint is not an input.
-  for (const power of step.before ?? []) {
-    if (power.power === "mint-expired-token") used.delete(power.into);
-  }
+  // What the step's own `before` powers make (a minted or forged token) is not an input.
+  for (const name of madeBefore(step)) used.delete(name);
   return [...used];
 }
 
