@@ -197,10 +197,9 @@ class Session {
     });
     if (quiz === "quit" || quiz === "eof") return quiz;
 
-    // A challenge builds on what the steps showed: offered once every required step passed.
-    const stepsDone = lesson.steps.every(
-      (step) => step.optional || play.results.get(step.id)?.outcome === "passed",
-    );
+    // A challenge builds on what the steps showed: offered once every required step passed,
+    // in this sitting or an earlier one.
+    const stepsDone = this.state(lesson).kind !== "open";
     const challenges = await (stepsDone ? (this.o.runChallenges ?? noChallenges) : noChallenges)(
       lesson,
       {
@@ -222,15 +221,16 @@ class Session {
     const results = [...play.results.values()];
     const passed = results.filter((r) => r.outcome === "passed").length;
     const failed = results.filter((r) => r.outcome === "failed").length;
-    const skipped = lesson.steps.length - passed - failed;
+    const skipped = results.length - passed - failed;
+    const replayed = play.replayed ? ` (steps 1-${play.replayed} run again from last time)` : "";
     const { right, made } = play.predictions;
     screen.clear();
     await screen.say(
       style.bold(`Lesson ${number} · ${lesson.title} — end`),
-      `${passed} passed, ${failed} failed, ${skipped} skipped`,
+      `${passed} passed, ${failed} failed, ${skipped} skipped${replayed}`,
       `Predictions: ${made ? `${right} of ${made} right` : "none made"}${quiz ? ` · quiz: ${quiz.right} of ${quiz.total} right` : ""}`,
       "",
-      ...wrap(this.verdict(lesson), width),
+      ...this.verdict(lesson),
       "",
       style.bold("Takeaway"),
       ...wrap(lesson.takeaway, width, "  "),
@@ -239,20 +239,26 @@ class Session {
     return (await screen.choose(["enter", "q"])) === "eof" ? "eof" : "finished";
   }
 
-  /** Where the lesson is done or what is still open, in one sentence. */
-  private verdict(lesson: Lesson): string {
-    const { style } = this.o.view;
+  /** Where the lesson is done or what is still open, in one sentence (wrapped, then coloured). */
+  private verdict(lesson: Lesson): string[] {
+    const { style, width } = this.o.view;
     const state = this.state(lesson);
-    if (state.kind === "done") return style.green("✓ Lesson done: every step passed.");
-    if (state.kind === "steps-done") {
-      return style.yellow(`◐ Steps done, challenge open: ${state.openChallenges.join(", ")}.`);
+    const challenges = this.challengeIds(lesson).length > 0;
+    if (state.kind === "done") {
+      const what = challenges ? "every step passed, challenge solved" : "every step passed";
+      return wrap(`✓ Lesson done: ${what}.`, width).map(style.green);
     }
-    const titles = lesson.steps
-      .filter((s) => state.kind === "open" && state.missing.includes(s.id))
-      .map((s) => `"${s.title}"`);
-    return style.yellow(
-      `Not done yet: a lesson is done when every step has passed. Still to pass: ${titles.join(", ")}.`,
-    );
+    if (state.kind === "steps-done") {
+      const text = `◐ Steps done, challenge open: ${state.openChallenges.join(", ")}.`;
+      return wrap(text, width).map(style.yellow);
+    }
+    const missing = state.kind === "open" ? state.missing : [];
+    const titles = lesson.steps.filter((s) => missing.includes(s.id)).map((s) => `"${s.title}"`);
+    const rule = challenges
+      ? "every step has passed and its challenge, offered once they have, is solved"
+      : "every step has passed";
+    const text = `Not done yet: a lesson is done when ${rule}. Still to pass: ${titles.join(", ")}.`;
+    return wrap(text, width).map(style.yellow);
   }
 
   /** Step to start at: where the learner left off, if they want to resume. */

@@ -38,8 +38,10 @@ type StepEnd = "next" | "quit" | "eof";
 
 export class LessonPlay {
   readonly run: LessonRun;
-  /** The last result of each step, by id. */
+  /** The last result of each step the learner played, by id (not those replayed on resuming). */
   readonly results = new Map<string, StepResult>();
+  /** Steps run again unattended on resuming: they count for nothing. */
+  replayed = 0;
   /** Ids of the steps that were sent, for the quiz. */
   readonly sent = new Set<string>();
   readonly predictions = { right: 0, made: 0 };
@@ -63,7 +65,10 @@ export class LessonPlay {
     };
   }
 
-  /** Resuming: the steps before `upTo` run again unattended, so their state exists again. */
+  /**
+   * Resuming: the steps before `upTo` run again unattended, so their state exists again. Their
+   * passes are not recorded: a step skipped last time and replayed now was never the learner's.
+   */
   async replay(upTo: number): Promise<void> {
     const { screen } = this.c;
     const { style } = screen.view;
@@ -73,9 +78,10 @@ export class LessonPlay {
       const result = step.optional
         ? skipped(step, this.run, "optional; not replayed")
         : await executeStep(step, this.run, prepareStep(step, this.run, options), options);
-      this.record(step, result);
+      if (result.responses.length) this.sent.add(step.id);
       await screen.say(`  ${stepLine(result, style)}`);
     }
+    this.replayed = upTo;
     // The step reached follows below, so what was replayed stays in view.
     this.keepScreen = true;
   }

@@ -11,7 +11,7 @@ import { plain } from "./color.ts";
 import { lineInput } from "./input.ts";
 import { type InteractiveOptions, runInteractive } from "./interactive.ts";
 import type { Lesson } from "./model.ts";
-import { lessonState, loadProgress, recordReached } from "./progress.ts";
+import { lessonState, loadProgress, recordReached, recordStepPassed } from "./progress.ts";
 import { statusCodes } from "./status-codes.ts";
 import { fakeTarget, lesson, step, stubApi } from "./test-support.ts";
 
@@ -185,6 +185,8 @@ test("challenges run after the steps and quiz; open ones keep the lesson ◐, so
 });
 
 test("a lesson left midway resumes where it was, running the earlier steps again first", async () => {
+  recordStepPassed(statePath, "three", "sign-up");
+  recordStepPassed(statePath, "three", "echo");
   recordReached(statePath, "three", 2);
   const { out } = await session(["1", "", "404", "", "", "", "", "", "q"]);
   expect(out).toContain("Last time you reached step 3 of 3.");
@@ -193,7 +195,29 @@ test("a lesson left midway resumes where it was, running the earlier steps again
   expect(out).toContain("✓ 200 OK — echo");
   expect(out).toContain("step 3 of 3: not found");
   expect(out).not.toContain("step 1 of 3: sign up");
+  expect(out).toContain("1 passed, 0 failed, 0 skipped (steps 1-2 run again from last time)");
   expect(stateOf(three)).toEqual({ kind: "done" });
+});
+
+test("steps skipped last time and replayed on resuming are not passed: the lesson stays open", async () => {
+  recordReached(statePath, "three", 2);
+  let offered = false;
+  const { out } = await session(["1", "", "404", "", "", "", "", "", "q"], {
+    challengeIdsOf: () => ["get-a-409"],
+    runChallenges: async () => {
+      offered = true;
+      return { solved: ["get-a-409"], quit: false };
+    },
+  });
+  expect(out).toContain("✓ 201 Created — sign up");
+  expect(out.replace(/\s+/g, " ")).toContain(
+    'a lesson is done when every step has passed and its challenge, offered once they have, is solved. Still to pass: "sign up", "echo".',
+  );
+  expect(offered).toBe(false);
+  expect(stateOf(three, ["get-a-409"])).toMatchObject({
+    kind: "open",
+    missing: ["sign-up", "echo"],
+  });
 });
 
 test("a setup step (taught by an earlier lesson) asks no prediction and explains in one line", async () => {
