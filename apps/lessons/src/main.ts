@@ -12,7 +12,7 @@ import { type Input, lineInput, terminalInput } from "./input.ts";
 import { runInteractive } from "./interactive.ts";
 import { lessons } from "./lessons/index.ts";
 import type { Lesson } from "./model.ts";
-import { progressPath, resetProgress } from "./progress.ts";
+import { progressPath, progressProblem, resetProgress } from "./progress.ts";
 import { statusCodes } from "./status-codes.ts";
 import { remoteTarget, startInProcess, type Target } from "./target.ts";
 import { notThisApi } from "./url-check.ts";
@@ -32,6 +32,12 @@ async function main(argv: string[]): Promise<number> {
   if (args.help) {
     console.log(USAGE);
     return 0;
+  }
+  // `--auto` keeps no progress; the menu and `--reset` do, and a bad LESSONS_STATE stops them here.
+  const problem = args.auto ? undefined : progressProblem(progressPath());
+  if (problem) {
+    console.error(`bun run lessons: ${problem}`);
+    return EXIT_USAGE;
   }
   if (args.reset) {
     const path = progressPath();
