@@ -93,3 +93,10 @@ test("text wraps at word boundaries at any width, a long title included", () => 
     expect(lines.join(" ")).toBe(title);
   }
 });
+
+test("Ctrl-D at a prompt ends its line, so the shell's prompt does not join it", async () => {
+  const { screen, out } = screenOf(24, 80, keys("eof"));
+  await screen.prompt("[Enter] next step   [q] quit");
+  expect(await screen.choose(["enter", "q"])).toBe("eof");
+  expect(out()).toEndWith("[Enter] next step   [q] quit \n");
+});

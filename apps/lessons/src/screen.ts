@@ -111,7 +111,11 @@ export class Screen {
     const live = this.o.input.interactive;
     for (;;) {
       const key = await this.o.input.key();
-      if (key === "eof") return "eof";
+      if (key === "eof") {
+        // Ctrl-D ends the runner: end the prompt's line so the shell's starts on its own.
+        if (live) this.o.write("\n");
+        return "eof";
+      }
       if ((keys as readonly string[]).includes(key)) {
         // Raw mode echoes nothing: end the prompt's line so what follows starts on its own.
         if (live) this.o.write("\n");
