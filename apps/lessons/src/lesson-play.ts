@@ -225,10 +225,12 @@ export class LessonPlay {
       ? ` · predictions ${this.predictions.right} of ${this.predictions.made} right`
       : "";
     const mark = result.outcome === "passed" ? style.green("✓") : style.red("✗");
+    // Nothing came back (the API is gone): the expected status here would read as the answer.
+    const got = result.status === undefined ? "no answer" : statusLabel(result.status, style);
     await screen.room(4);
     await screen.say(
       "",
-      `${mark} ${statusLabel(result.status ?? step.expect.status, style)}${verdict ? ` · ${verdict}` : ""}${style.dim(`${score} · step ${i + 1} of ${this.lesson.steps.length}`)}`,
+      `${mark} ${got}${verdict ? ` · ${verdict}` : ""}${style.dim(`${score} · step ${i + 1} of ${this.lesson.steps.length}`)}`,
     );
     return this.next(last);
   }

@@ -230,3 +230,16 @@ test("a setup step (taught by an earlier lesson) asks no prediction and explains
   expect(out).not.toContain("Because sign-up.");
   expect(out).toContain("You predicted 404: right");
 });
+
+test("a step that gets no answer says so on its status line, not the status it expected", async () => {
+  const gone = lesson("gone", [notFound]);
+  const { code, out } = await session(["404", "q"], {
+    lessons: [gone],
+    only: gone,
+    target: fakeTarget("http://127.0.0.1:1"),
+  });
+  expect(code).toBe(0);
+  expect(out).toContain("cannot reach the API at http://127.0.0.1:1");
+  expect(out).toContain("✗ no answer · step 1 of 1");
+  expect(out).not.toContain("✗ 404 Not Found");
+});
