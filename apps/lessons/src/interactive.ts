@@ -190,7 +190,7 @@ class Session {
     const quiz = await askQuiz(screen, {
       lesson,
       number,
-      sent: play.sent,
+      answered: play.answered,
       isSetup: (step) => this.setup.has(step),
       catalog: this.o.statusCodes.map((d) => d.code),
       random: this.o.random ?? Math.random,

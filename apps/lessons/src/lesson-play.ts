@@ -42,8 +42,11 @@ export class LessonPlay {
   readonly results = new Map<string, StepResult>();
   /** Steps run again unattended on resuming: they count for nothing. */
   replayed = 0;
-  /** Ids of the steps that were sent, for the quiz. */
-  readonly sent = new Set<string>();
+  /**
+   * Ids of the steps that answered as documented, for the quiz: it asks "which status came
+   * back?" and scores against the documented status, so a step that answered otherwise is out.
+   */
+  readonly answered = new Set<string>();
   readonly predictions = { right: 0, made: 0 };
   private readonly runOptions: RunOptions;
   /** The next step is drawn below what is on screen rather than on a clear one. */
@@ -78,7 +81,7 @@ export class LessonPlay {
       const result = step.optional
         ? skipped(step, this.run, "optional; not replayed")
         : await executeStep(step, this.run, prepareStep(step, this.run, options), options);
-      if (result.responses.length) this.sent.add(step.id);
+      if (result.outcome === "passed") this.answered.add(step.id);
       await screen.say(`  ${stepLine(result, style)}`);
     }
     this.replayed = upTo;
@@ -101,8 +104,9 @@ export class LessonPlay {
 
   private record(step: Step, result: StepResult) {
     this.results.set(step.id, result);
-    if (result.responses.length) this.sent.add(step.id);
-    if (result.outcome === "passed") recordStepPassed(this.c.statePath, this.lesson.id, step.id);
+    if (result.outcome !== "passed") return;
+    this.answered.add(step.id);
+    recordStepPassed(this.c.statePath, this.lesson.id, step.id);
   }
 
   private async header(i: number, step: Step) {

@@ -243,3 +243,17 @@ test("a step that gets no answer says so on its status line, not the status it e
   expect(out).toContain("✗ no answer · step 1 of 1");
   expect(out).not.toContain("✗ 404 Not Found");
 });
+
+test("the quiz asks only about steps that answered as documented: it scores against that", async () => {
+  const wrong = step({
+    id: "oops",
+    request: { method: "GET", path: "/status/500" },
+    expect: { status: 200 },
+  });
+  const mixed = lesson("mixed", [wrong, notFound]);
+  const { out } = await session(["", "", "", "", "", "", ""], { lessons: [mixed], only: mixed });
+  expect(out).toContain("✗ this is not what the lesson documents");
+  expect(out).toContain("1 question on what you saw");
+  expect(out).toContain('"not found" (GET /status/404): which status came back?');
+  expect(out).not.toContain('"oops" (GET /status/500): which status came back?');
+});
