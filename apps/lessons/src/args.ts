@@ -37,7 +37,8 @@ Usage: bun run lessons [options]
 Environment: LESSONS_STATE (progress file, default ./data/lessons-progress.json),
 NO_COLOR / FORCE_COLOR.
 Exit status: 0 done (interactive: whatever the steps answered; --auto: every
-step passed), 1 a step failed (--auto), 2 usage error or --url is not this API.`;
+step passed), 1 a step failed (--auto) or nothing answers at --url, 2 usage
+error or --url is not this API.`;
 
 export function parseCommandLine(argv: string[]): Args {
   let parsed: ReturnType<typeof parse>;

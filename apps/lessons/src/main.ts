@@ -81,14 +81,10 @@ async function main(argv: string[]): Promise<number> {
 
   if (args.url) {
     target = remoteTarget(args.url);
-    if (!(await reachable(target.baseUrl))) {
-      console.error(`bun run lessons: cannot reach the API at ${target.baseUrl} (is it running?)`);
-      return 1;
-    }
     const elsewhere = await notThisApi(target.baseUrl);
     if (elsewhere) {
-      console.error(`bun run lessons: ${elsewhere}`);
-      return EXIT_USAGE;
+      console.error(`bun run lessons: ${elsewhere.message}`);
+      return elsewhere.reachable ? EXIT_USAGE : 1;
     }
   } else {
     if (!args.json) note(style.dim("Starting the API in-process on a temporary database…"));
@@ -154,15 +150,6 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     input?.close();
     await target.close();
-  }
-}
-
-async function reachable(baseUrl: string): Promise<boolean> {
-  try {
-    await fetch(`${baseUrl}/`, { signal: AbortSignal.timeout(5000) });
-    return true;
-  } catch {
-    return false;
   }
 }
 
