@@ -91,9 +91,8 @@ class Session {
     return lessonState(loadProgress(this.o.statePath), lesson, this.challengeIds(lesson));
   }
 
-  private mark(lesson: Lesson): { mark: string; note: string } {
+  private mark(lesson: Lesson, state: LessonState): { mark: string; note: string } {
     const { style } = this.o.view;
-    const state = this.state(lesson);
     switch (state.kind) {
       case "done":
         return { mark: style.green("✓"), note: "" };
@@ -128,8 +127,9 @@ class Session {
       await screen.say(style.bold("Status Code Lab — lessons"), style.dim(`API: ${where}`), "");
       let done = 0;
       for (const [i, lesson] of lessons.entries()) {
-        const { mark, note } = this.mark(lesson);
-        if (this.state(lesson).kind === "done") done++;
+        const state = this.state(lesson);
+        const { mark, note } = this.mark(lesson, state);
+        if (state.kind === "done") done++;
         const text = `${lesson.title}${note ? ` — ${note}` : ""}`;
         const [head = "", ...rest] = wrap(text, width - 8);
         await screen.say(
@@ -158,7 +158,7 @@ class Session {
           break;
         }
         await screen.say(
-          answer === "" || !/^\d+$/.test(answer)
+          !/^\d+$/.test(answer)
             ? `Type a lesson's number, 1 to ${lessons.length}, then Enter; or q to quit.`
             : `There is no lesson ${answer}: the lessons are 1 to ${lessons.length}.`,
         );

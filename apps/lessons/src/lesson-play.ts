@@ -62,8 +62,8 @@ export class LessonPlay {
       target: c.target,
       mode: "interactive",
       countdown: (seconds) => countdown(c.screen, seconds),
-      onPower: (power, phase) => {
-        this.c.screen.print(this.c.screen.view.style.dim(`  ⚙ ${powerText(power.power, phase)}`));
+      onPower: ({ power }) => {
+        this.c.screen.print(this.c.screen.view.style.dim(`  ⚙ ${powerText(power)}`));
       },
     };
   }

@@ -1,4 +1,5 @@
 /** Waiting out a Retry-After on screen, and what the runner's powers are doing. */
+import type { Power } from "./model.ts";
 import type { Screen } from "./screen.ts";
 
 /** Waits out a Retry-After, one second at a time; Enter sends at once, `s` skips the step. */
@@ -25,7 +26,8 @@ export async function countdown(screen: Screen, seconds: number): Promise<"send"
   return "send";
 }
 
-export function powerText(power: string, phase: "before" | "after"): string {
+/** What a power does, in a line; a new power without one is a type error here. */
+export function powerText(power: Power["power"]): string {
   switch (power) {
     case "lock-database":
       return "another connection takes the database's write lock (BEGIN EXCLUSIVE)";
@@ -35,7 +37,5 @@ export function powerText(power: string, phase: "before" | "after"): string {
       return "minting a token signed with the API's key that expired a minute ago";
     case "forge-token":
       return "editing the token's payload (a new sub) and keeping its old signature";
-    default:
-      return `${phase}: ${power}`;
   }
 }
