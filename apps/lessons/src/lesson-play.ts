@@ -51,6 +51,8 @@ export class LessonPlay {
   private readonly runOptions: RunOptions;
   /** The next step is drawn below what is on screen rather than on a clear one. */
   private keepScreen = false;
+  /** `q` during a Retry-After countdown: the step is skipped, then the lesson ends. */
+  private quitWaiting = false;
 
   constructor(
     private readonly c: PlayContext,
@@ -61,7 +63,11 @@ export class LessonPlay {
     this.runOptions = {
       target: c.target,
       mode: "interactive",
-      countdown: (seconds) => countdown(c.screen, seconds),
+      countdown: async (seconds) => {
+        const choice = await countdown(c.screen, seconds);
+        if (choice === "quit") this.quitWaiting = true;
+        return choice === "send" ? "send" : "skip";
+      },
       onPower: ({ power }) => {
         this.c.screen.print(this.c.screen.view.style.dim(`  ⚙ ${powerText(power)}`));
       },
@@ -194,7 +200,7 @@ export class LessonPlay {
     const result = await executeStep(step, this.run, prepared, this.runOptions);
     this.record(step, result);
     // Skipped during the Retry-After countdown: the next step, as with `s` at the prompt.
-    if (result.outcome === "skipped") return "next";
+    if (result.outcome === "skipped") return this.quitWaiting ? "quit" : "next";
     let verdict: string | undefined;
     if (guess !== undefined && result.status !== undefined) {
       this.predictions.made++;

@@ -257,3 +257,42 @@ test("the quiz asks only about steps that answered as documented: it scores agai
   expect(out).toContain('"not found" (GET /status/404): which status came back?');
   expect(out).not.toContain('"oops" (GET /status/500): which status came back?');
 });
+
+test("q during a Retry-After countdown ends the lesson there, without sending", async () => {
+  const limited = step({
+    id: "limited",
+    request: { method: "GET", path: "/status/429" },
+    expect: { status: 429 },
+  });
+  const waited = step({
+    id: "waited",
+    waitForRetryAfter: true,
+    request: { method: "GET", path: "/echo" },
+    expect: { status: 200 },
+  });
+  const waiting = lesson("waiting", [limited, waited]);
+  let out = "";
+  const write = (text: string) => {
+    out += text;
+  };
+  const keys = lineInput(Readable.from(["\n\n\n"]), write);
+  // `q` is already typed when the countdown looks for a key.
+  const input = { ...keys, poll: () => "q" };
+  const code = await runInteractive({
+    lessons: [waiting],
+    only: waiting,
+    statusCodes,
+    target,
+    input,
+    write,
+    view: { style: plain, width: 80 },
+    clearScreen: false,
+    statePath,
+  });
+  keys.close();
+  expect(code).toBe(0);
+  expect(out).toContain("Waiting 1 s, as Retry-After asked");
+  expect(out).not.toContain("— quiz");
+  expect(out).not.toContain("— end");
+  expect(loadProgress(statePath).lessons.waiting?.passed).toEqual(["limited"]);
+});
