@@ -157,7 +157,7 @@ class Session {
           if ((await this.lesson(chosen, Number(answer))) === "eof") return;
           break;
         }
-        await screen.say(
+        screen.reply(
           !/^\d+$/.test(answer)
             ? `Type a lesson's number, 1 to ${lessons.length}, then Enter; or q to quit.`
             : `There is no lesson ${answer}: the lessons are 1 to ${lessons.length}.`,

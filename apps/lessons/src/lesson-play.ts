@@ -274,7 +274,7 @@ export class LessonPlay {
       if (answer === "h" || answer === "s") return answer;
       if (answer === "") return "send";
       if (/^[1-5]\d\d$/.test(answer)) return Number(answer);
-      await screen.say(`"${answer}" is not a status code: three digits from 100 to 599, e.g. 404.`);
+      screen.reply(`"${answer}" is not a status code: three digits from 100 to 599, e.g. 404.`);
     }
   }
 

@@ -45,7 +45,7 @@ export async function askQuiz(
       if (typed === "") break;
       chosen = chosenCode(question, typed);
       if (chosen !== undefined) break;
-      await screen.say(
+      screen.reply(
         `"${typed}" is not one of the choices: type 1 to ${question.choices.length}, or the code.`,
       );
     }

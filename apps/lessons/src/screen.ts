@@ -68,6 +68,16 @@ export class Screen {
     }
   }
 
+  /**
+   * The reply to an answer the learner typed that will not do. They are reading the bottom of
+   * the screen, so it is never paged and the prompt that follows does not page either: a
+   * "more" there would stand where the reply should and take the keys typed next.
+   */
+  reply(line: string): void {
+    this.used = 0;
+    this.print(line);
+  }
+
   /** Makes sure `rows` more fit before paging (a status line and its prompt stay together). */
   async room(rows: number): Promise<void> {
     const terminal = this.o.terminal;

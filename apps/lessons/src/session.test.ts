@@ -12,6 +12,7 @@ import { lineInput } from "./input.ts";
 import { type InteractiveOptions, runInteractive } from "./interactive.ts";
 import type { Lesson } from "./model.ts";
 import { lessonState, loadProgress, recordReached, recordStepPassed } from "./progress.ts";
+import { MORE } from "./screen.ts";
 import { statusCodes } from "./status-codes.ts";
 import { fakeTarget, lesson, step, stubApi } from "./test-support.ts";
 
@@ -295,4 +296,26 @@ test("q during a Retry-After countdown ends the lesson there, without sending", 
   expect(out).not.toContain("— quiz");
   expect(out).not.toContain("— end");
   expect(loadProgress(statePath).lessons.waiting?.passed).toEqual(["limited"]);
+});
+
+test("on a full 24-row terminal, replies to bad answers never page, so no typed answer is lost", async () => {
+  const terminal = { rows: () => 24, columns: () => 80 };
+  const manyLessons = Array.from({ length: 14 }, (_, i) => lesson(`l${i + 1}`, [notFound]));
+  const menu = await session(["abc", "abc", "abc", "abc", "99", "q"], {
+    lessons: manyLessons,
+    terminal,
+  });
+  expect(menu.out).not.toContain(MORE);
+  expect(menu.out.match(/Type a lesson's number/g)).toHaveLength(4);
+  expect(menu.out).toContain("There is no lesson 99");
+  expect(menu.code).toBe(0);
+
+  const one = lesson("one", [notFound]);
+  const predict = await session(["abc", "abc", "abc", "abc", "404"], {
+    lessons: [one],
+    only: one,
+    terminal,
+  });
+  expect(predict.out.match(/"abc" is not a status code/g)).toHaveLength(4);
+  expect(predict.out).toContain("You predicted 404: right");
 });
