@@ -109,6 +109,8 @@ async function main(argv: string[]): Promise<number> {
       return exitCode;
     }
     const write = (text: string) => process.stdout.write(text);
+    // Read on every use: a resized terminal gets text wrapped and paged to its new size.
+    const width = () => Math.min(process.stdout.columns || 80, 100);
     input = process.stdin.isTTY
       ? terminalInput(process.stdin, interrupted)
       : lineInput(process.stdin, write);
@@ -118,11 +120,10 @@ async function main(argv: string[]): Promise<number> {
       target,
       input,
       write,
-      // Read on every use: a resized terminal gets text wrapped and paged to its new size.
       view: {
         style,
         get width() {
-          return Math.min(process.stdout.columns || 80, 100);
+          return width();
         },
       },
       clearScreen: Boolean(process.stdout.isTTY),
@@ -144,7 +145,7 @@ async function main(argv: string[]): Promise<number> {
           input,
           style,
           target,
-          width: Math.min(process.stdout.columns || 80, 100),
+          width: width(),
         }),
     });
   } finally {
