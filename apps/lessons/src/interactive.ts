@@ -23,8 +23,11 @@ import type { Target } from "./target.ts";
 
 /** What a lesson's challenges get to talk to the learner and reach the API. */
 export interface ChallengeContext {
-  /** Lines of output (not paged). */
-  print: (...lines: string[]) => void;
+  /**
+   * Text as it is, newlines included, never paged: the learner reads it while working in
+   * another terminal.
+   */
+  print: (text: string) => void;
   input: Input;
   style: Style;
   target: Target;
@@ -203,7 +206,7 @@ class Session {
     const challenges = await (stepsDone ? (this.o.runChallenges ?? noChallenges) : noChallenges)(
       lesson,
       {
-        print: (...lines) => screen.print(...lines),
+        print: (text) => screen.raw(text),
         input: this.o.input,
         style,
         target: this.o.target,

@@ -137,16 +137,8 @@ async function main(argv: string[]): Promise<number> {
         : {}),
       statePath: progressPath(),
       ...(only ? { only } : {}),
-      // The challenges print as they are, unpaged: the learner reads them while using curl.
       challengeIdsOf,
-      runChallenges: (lesson, { input, style, target }) =>
-        runChallenges(lesson, {
-          print: write,
-          input,
-          style,
-          target,
-          width: width(),
-        }),
+      runChallenges: (lesson, context) => runChallenges(lesson, { ...context, width: width() }),
     });
   } finally {
     input?.close();

@@ -60,7 +60,7 @@ export class Screen {
     }
   }
 
-  /** Lines at once, never paged (a callback that cannot wait, a challenge's own screen). */
+  /** Lines at once, never paged (a power's note, from a callback that cannot wait). */
   print(...lines: string[]): void {
     for (const text of lines.join("\n").split("\n")) {
       this.used += this.o.terminal ? rowsOf(text, this.o.terminal.columns()) : 1;
@@ -111,7 +111,7 @@ export class Screen {
     this.o.write(`\n${this.o.view.style.dim(text)} ${this.o.input.interactive ? "" : "› "}`);
   }
 
-  /** Raw text, not counted (a countdown redrawing its line). */
+  /** Raw text, not counted (a countdown redrawing its line, a challenge's own screen). */
   raw(text: string): void {
     this.o.write(text);
   }

@@ -168,7 +168,7 @@ test("challenges run after the steps and quiz; open ones keep the lesson ◐, so
     challengeIdsOf: () => ["get-a-409"],
     runChallenges: async (l, { print, style, target: t, input }) => {
       seen.push(`${l.id} ${t.baseUrl === api.baseUrl} ${typeof input.key} ${style.enabled}`);
-      print("the challenge speaks");
+      print("the challenge speaks\n");
       return { solved: [], quit: false };
     },
   });
