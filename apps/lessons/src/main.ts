@@ -19,6 +19,7 @@ import { notThisApi } from "./url-check.ts";
 
 const EXIT_USAGE = 2;
 const EXIT_INTERRUPTED = 130;
+const EXIT_BROKEN_PIPE = 141;
 
 async function main(argv: string[]): Promise<number> {
   let args: Args;
@@ -78,6 +79,12 @@ async function main(argv: string[]): Promise<number> {
   process.on("SIGINT", interrupted);
   process.on("SIGTERM", interrupted);
   process.on("SIGHUP", interrupted);
+  // `--auto | head`: the reader is gone. Stop as a program killed by SIGPIPE does, rather than
+  // print a stack trace and go on running every step for nobody.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    void shutdown(EXIT_BROKEN_PIPE);
+  });
 
   if (args.url) {
     target = remoteTarget(args.url);
