@@ -49,6 +49,22 @@ test("setup steps: what an earlier lesson taught (the sign-up), or marked so", (
   expect(taughtIn([first, second], secondSignUp)).toBe(first);
 });
 
+test("a repeat once the lesson is teaching is its point, not setup", () => {
+  const first = lesson("first", [signUp, me]);
+  const leading = { ...signUp };
+  const later = { ...signUp };
+  const second = lesson("second", [leading, expired, later]);
+  const setup = setupSteps([first, second]);
+  expect(setup.has(leading)).toBe(true);
+  expect(setup.has(later)).toBe(false);
+
+  // In the outage lesson, the sign-up after the outage (201 again, not 409) is taught.
+  const outage = lessons.find((l) => l.id === "database-outage");
+  const after = outage?.steps.find((s) => s.id === "sign-up-after");
+  if (!after) throw new Error("the outage lesson's sign-up-after step is gone");
+  expect(setupSteps(lessons).has(after)).toBe(false);
+});
+
 test("in the real lessons, lesson 1 teaches sign-up and later lessons reuse it as setup", () => {
   const setup = setupSteps(lessons);
   const [signingUp, duplicate] = lessons;

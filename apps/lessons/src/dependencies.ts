@@ -67,16 +67,21 @@ const titleNames = (lesson: Lesson, status: number) =>
 /**
  * Setup steps of every lesson: `setup` when the lesson says so; otherwise a success that an
  * earlier lesson already showed (the sign-up most lessons start with), unless this lesson's
- * title names its code. A failure is never setup: each one is the point of its step.
+ * title names its code, and only before the lesson's first teaching step. A failure is never
+ * setup: each one is the point of its step. Nor is a repeat once the lesson is under way: the
+ * same sign-up after the outage, a sign-up with a freed address, a login after a replay are
+ * what those lessons set out to show, and their own "why" must not shrink to one line.
  */
 export function setupSteps(lessons: readonly Lesson[]): Set<Step> {
   const setup = new Set<Step>();
   const taught = new Set<string>();
   for (const lesson of lessons) {
+    let preparing = true;
     for (const step of lesson.steps) {
       const { status } = step.expect;
       const repeat = status < 300 && taught.has(signature(step)) && !titleNames(lesson, status);
-      if (step.setup ?? repeat) setup.add(step);
+      if (step.setup ?? (preparing && repeat)) setup.add(step);
+      else preparing = false;
     }
     for (const step of lesson.steps) taught.add(signature(step));
   }
