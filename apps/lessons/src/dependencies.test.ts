@@ -86,3 +86,14 @@ test("a forged token's inputs are what the step uses: skipping the step that cap
   );
   expect(setterOf(steps, at("tampered-token"), "finnId")).toBe(at("throwaway-sign-up"));
 });
+
+test("a setup login points to the logging-in lesson, not the first lesson that happens to log in", () => {
+  const replay = lessons.find((l) => l.id === "replay-detection");
+  const login = replay?.steps.find(
+    (s) => setupSteps(lessons).has(s) && s.request.path === "/token",
+  );
+  if (!login) throw new Error("the replay lesson no longer starts with a setup login");
+  expect(taughtIn(lessons, login)?.id).toBe("logging-in");
+  const signUpAgain = lessons[1]?.steps[0];
+  expect(signUpAgain && taughtIn(lessons, signUpAgain)?.id).toBe("signing-up");
+});

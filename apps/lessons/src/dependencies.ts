@@ -88,8 +88,13 @@ export function setupSteps(lessons: readonly Lesson[]): Set<Step> {
   return setup;
 }
 
-/** The lesson that first taught what a setup step does, for its one-line explanation. */
+/**
+ * The lesson that teaches what a setup step does, for its one-line explanation: the first
+ * whose title names its code ("Logging in: 200, …" for a login), else the first to show it
+ * (a login first appears in the duplicate-email lesson, which is not about logging in).
+ */
 export function taughtIn(lessons: readonly Lesson[], step: Step): Lesson | undefined {
   const sig = signature(step);
-  return lessons.find((l) => l.steps.some((s) => s !== step && signature(s) === sig));
+  const showing = lessons.filter((l) => l.steps.some((s) => s !== step && signature(s) === sig));
+  return showing.find((l) => titleNames(l, step.expect.status)) ?? showing[0];
 }
