@@ -104,10 +104,14 @@ export class Screen {
   /** A prompt on its own line after a blank one; the answer follows it. */
   async prompt(text: string): Promise<void> {
     this.lastPrompt = text.split("\n").at(-1) ?? text;
-    const lines = text.split("\n").length;
-    await this.room(lines + 2);
-    // The blank line and any lines above the last; the answer's Enter ends the last one.
-    this.used += lines;
+    const terminal = this.o.terminal;
+    // Rows, not lines: on a narrow terminal a prompt's line wraps like any other.
+    const rows = text
+      .split("\n")
+      .reduce((sum, line) => sum + (terminal ? rowsOf(line, terminal.columns()) : 1), 0);
+    await this.room(rows + 2);
+    // The blank line and the rows above the last; the answer's Enter ends the last one.
+    this.used += rows;
     this.o.write(`\n${this.o.view.style.dim(text)} ${this.o.input.interactive ? "" : "› "}`);
   }
 
