@@ -171,7 +171,9 @@ class Session {
 
   async lesson(lesson: Lesson, number: number): Promise<LessonEnd> {
     const { screen } = this;
-    const { style, width } = this.o.view;
+    const from = await this.resumeAt(lesson, number);
+    if (from === "quit" || from === "eof") return from;
+    if (from === "challenge") return this.challengeOnly(lesson, number);
     const play = new LessonPlay(
       {
         screen,
@@ -184,8 +186,6 @@ class Session {
       lesson,
       number,
     );
-    const from = await this.resumeAt(lesson, number);
-    if (from === "quit" || from === "eof") return from;
     if (from > 0) await play.replay(from);
     const end = await play.steps(from);
     if (end !== "finished") return end;
@@ -202,23 +202,9 @@ class Session {
 
     // A challenge builds on what the steps showed: offered once every required step passed,
     // in this sitting or an earlier one.
-    const stepsDone = this.state(lesson).kind !== "open";
-    const challenges = await (stepsDone ? (this.o.runChallenges ?? noChallenges) : noChallenges)(
-      lesson,
-      {
-        print: (text) => screen.raw(text),
-        input: this.o.input,
-        style,
-        target: this.o.target,
-      },
-    );
-    for (const id of challenges.solved) recordChallengeSolved(this.o.statePath, lesson.id, id);
-    if (challenges.quit) return "quit";
-    // The solved screen names what the log showed and what it teaches: read before the end.
-    if (challenges.solved.length) {
-      await screen.prompt("[Enter] finish the lesson   [q] quit");
-      const key = await screen.choose(["enter", "q"]);
-      if (key !== "enter") return key === "q" ? "quit" : "eof";
+    if (this.state(lesson).kind !== "open") {
+      const challenges = await this.challenges(lesson);
+      if (challenges !== "finished") return challenges;
     }
 
     const results = [...play.results.values()];
@@ -227,11 +213,48 @@ class Session {
     const skipped = results.length - passed - failed;
     const replayed = play.replayed ? ` (steps 1-${play.replayed} run again from last time)` : "";
     const { right, made } = play.predictions;
+    return this.end(lesson, number, [
+      `${passed} passed, ${failed} failed, ${skipped} skipped${replayed}`,
+      `Predictions: ${made ? `${right} of ${made} right` : "none made"}${quiz ? ` · quiz: ${quiz.right} of ${quiz.total} right` : ""}`,
+    ]);
+  }
+
+  /** Straight to the challenges of a lesson whose steps all passed before. */
+  private async challengeOnly(lesson: Lesson, number: number): Promise<LessonEnd> {
+    const challenges = await this.challenges(lesson);
+    if (challenges !== "finished") return challenges;
+    return this.end(lesson, number, []);
+  }
+
+  /** Runs the lesson's challenges and records what they solved. */
+  private async challenges(lesson: Lesson): Promise<LessonEnd> {
+    const { screen } = this;
+    const run = this.o.runChallenges ?? noChallenges;
+    const outcome = await run(lesson, {
+      print: (text) => screen.raw(text),
+      input: this.o.input,
+      style: this.o.view.style,
+      target: this.o.target,
+    });
+    for (const id of outcome.solved) recordChallengeSolved(this.o.statePath, lesson.id, id);
+    if (outcome.quit) return "quit";
+    // The solved screen names what the log showed and what it teaches: read before the end.
+    if (outcome.solved.length) {
+      await screen.prompt("[Enter] finish the lesson   [q] quit");
+      const key = await screen.choose(["enter", "q"]);
+      if (key !== "enter") return key === "q" ? "quit" : "eof";
+    }
+    return "finished";
+  }
+
+  /** The lesson's last screen: what this sitting did, where the lesson stands, its takeaway. */
+  private async end(lesson: Lesson, number: number, sitting: string[]): Promise<LessonEnd> {
+    const { screen } = this;
+    const { style, width } = this.o.view;
     screen.clear();
     await screen.say(
       style.bold(`Lesson ${number} · ${lesson.title} — end`),
-      `${passed} passed, ${failed} failed, ${skipped} skipped${replayed}`,
-      `Predictions: ${made ? `${right} of ${made} right` : "none made"}${quiz ? ` · quiz: ${quiz.right} of ${quiz.total} right` : ""}`,
+      ...sitting,
       "",
       ...this.verdict(lesson),
       "",
@@ -264,12 +287,31 @@ class Session {
     return wrap(text, width).map(style.yellow);
   }
 
-  /** Step to start at: where the learner left off, if they want to resume. */
-  private async resumeAt(lesson: Lesson, number: number): Promise<number | "quit" | "eof"> {
+  /**
+   * Step to start at: where the learner left off, if they want to resume; or, once every step
+   * has passed and a challenge is open, straight to the challenge if they want.
+   */
+  private async resumeAt(
+    lesson: Lesson,
+    number: number,
+  ): Promise<number | "challenge" | "quit" | "eof"> {
+    const { screen } = this;
+    const state = this.state(lesson);
+    if (state.kind === "steps-done" && this.o.runChallenges) {
+      screen.clear();
+      await screen.say(
+        this.o.view.style.bold(`Lesson ${number} · ${lesson.title}`),
+        "",
+        `Every step has passed; still open: ${state.openChallenges.join(", ")}.`,
+      );
+      await screen.prompt("[c] go to the challenge   [Enter] play the steps again   [q] quit");
+      const key = await screen.choose(["c", "enter", "q"]);
+      if (key === "q" || key === "eof") return key === "q" ? "quit" : "eof";
+      return key === "c" ? "challenge" : 0;
+    }
     const entry = loadProgress(this.o.statePath).lessons[lesson.id];
     const reached = entry?.reached ?? 0;
     if (reached <= 0 || reached >= lesson.steps.length) return 0;
-    const { screen } = this;
     screen.clear();
     await screen.say(
       this.o.view.style.bold(`Lesson ${number} · ${lesson.title}`),

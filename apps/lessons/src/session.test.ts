@@ -319,3 +319,22 @@ test("on a full 24-row terminal, replies to bad answers never page, so no typed 
   expect(predict.out.match(/"abc" is not a status code/g)).toHaveLength(4);
   expect(predict.out).toContain("You predicted 404: right");
 });
+
+test("a lesson whose steps all passed before goes straight to its open challenge on c", async () => {
+  for (const id of ["sign-up", "echo", "not-found"]) recordStepPassed(statePath, "three", id);
+  recordReached(statePath, "three", 3);
+  let played = 0;
+  const { out } = await session(["1", "c", "", "", "q"], {
+    challengeIdsOf: () => ["get-a-409"],
+    runChallenges: async () => {
+      played++;
+      return { solved: ["get-a-409"], quit: false };
+    },
+  });
+  expect(out).toContain("Every step has passed; still open: get-a-409.");
+  expect(out).toContain("[c] go to the challenge   [Enter] play the steps again   [q] quit");
+  expect(out).not.toContain("step 1 of 3");
+  expect(played).toBe(1);
+  expect(out).toContain("✓ Lesson done: every step passed, challenge solved.");
+  expect(stateOf(three, ["get-a-409"])).toEqual({ kind: "done" });
+});
