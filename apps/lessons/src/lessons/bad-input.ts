@@ -90,7 +90,7 @@ export const lesson: LessonSource = {
       id: "fixed-and-sent",
       title: "fixed, and sent again",
       story:
-        "Chloe sends a proper JSON body with a valid email and a long enough password. None of the four failures above left anything behind, so her address is still free.",
+        "Chloe sends a proper JSON body with a valid email and a long enough password, for the `chloe-…@example.com` she tried before. Did any of the four failures above leave something behind?",
       why: "Everything is in order, so the user is created: 201 with `Location`. If any of the rejected requests had created her account, this would have been a 409.",
       hint: "Had anything been half-created earlier, what status would you see now?",
     }),

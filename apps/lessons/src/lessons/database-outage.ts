@@ -40,8 +40,6 @@ export const lesson: LessonSource = {
       title: "the same sign-up, after the outage",
       story:
         "The lock is gone. Leo sends exactly the same sign-up again, as `Retry-After` invited him to.",
-      // The lesson's point (the failed write left nothing behind), although sign-ups are old news.
-      setup: false,
       why: "The database accepts writes again, so the user is created: 201. Not a 409: the failed attempt left nothing half-written behind.",
       hint: "If the 503 attempt had created Leo after all, what would this step have answered?",
     }),
@@ -51,7 +49,7 @@ export const lesson: LessonSource = {
       story: "Kira, who signed up before the outage, logs in with her password.",
       expect: tokenIssued(),
       why: "Her account was committed before the lock, and the outage did not touch it: 200 with a token. Nothing committed before an outage is lost.",
-      hint: "A plain successful login; its point is that Kira still exists.",
+      hint: "Kira's sign-up was committed before the lock was taken. Could an outage undo a commit?",
     }),
     {
       id: "health",

@@ -47,8 +47,6 @@ export const lesson: LessonSource = {
       story:
         "Jonas changes his mind and signs up again with the same address. Is it still taken by the deleted account?",
       password: "jonas-password-2",
-      // A question to predict (201 or 409?), although sign-ups are old news.
-      setup: false,
       why: "The old row is gone, so the address is free and a new user is created: 201. It gets a new id, never the old one (ids are never reused), so an old link or log line can never point at the new account, and the old token stays dead.",
       hint: "The old row is gone. Is the address still held by anything?",
     }),

@@ -250,6 +250,18 @@ describe("before the learner predicts", () => {
     },
   );
 
+  test("every setup: false is needed: without it the step would be setup", () => {
+    lessons.forEach((lesson, i) => {
+      lesson.steps.forEach((step, j) => {
+        if (step.setup !== false) return;
+        const { setup: _, ...bare } = step;
+        const steps = lesson.steps.map((s, k) => (k === j ? bare : s));
+        const without = lessons.map((l, k) => (k === i ? { ...l, steps } : l));
+        expect(setupSteps(without).has(bare), `${lesson.id}/${step.id}`).toBe(true);
+      });
+    });
+  });
+
   test("a step whose story asks the learner a question is not setup (setup asks no prediction)", () => {
     for (const { lesson, step } of allSteps) {
       if (step.story.includes("?")) expect(setup.has(step), `${lesson.id}/${step.id}`).toBe(false);

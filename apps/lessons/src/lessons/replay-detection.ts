@@ -71,8 +71,6 @@ export const lesson: LessonSource = {
       title: "the access token from the refresh",
       story:
         "The access token that Nora's app got from its refresh, before the replay, has not expired yet. Does it still open `GET /users/me`?",
-      // The lesson's last point, although `GET /users/me` itself is old news.
-      setup: false,
       why: "Yes: 200. Access tokens are stateless JWTs, checked by their signature and expiry alone, with no lookup of the token (the API still reads the user on every request, which is why deleting a user ends access at once). No lookup means nothing to revoke, so ending a session cannot reach the access tokens already handed out. That is the trade-off: access tokens are cheap to check but impossible to recall, so they are kept short-lived (`ACCESS_TOKEN_TTL`, 15 minutes by default), which bounds what a stolen one is worth; everything longer-lived, the refresh tokens, lives in the database and can be revoked.",
       clientShould:
         "Once a refresh has failed, stop using the access token too, even though it still works for a while: the session it belonged to is over.",
