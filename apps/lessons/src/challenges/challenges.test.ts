@@ -152,6 +152,66 @@ describe("the checker", () => {
   });
 });
 
+describe("the checker takes any entries that meet the goal, not only the first ones", () => {
+  test("a first part done on the wrong path can be done again on the right one", () => {
+    const goal = byId("who-before-which").goal;
+    const get = (path: string, status: number, detail: string) =>
+      entry({ method: "GET", path, status, detail });
+    const anonymousOne = get("/users/1", 401, "Not authenticated");
+    const tokenAbc = get("/users/abc", 422, "Invalid path parameter");
+    expect(check(goal, [anonymousOne, tokenAbc])).toMatchObject({
+      solved: false,
+      met: 1,
+      saw: "GET /users/abc not the same path",
+    });
+    const anonymousAbc = get("/users/abc", 401, "Not authenticated");
+    expect(check(goal, [anonymousOne, tokenAbc, anonymousAbc, tokenAbc])).toMatchObject({
+      solved: true,
+      met: [anonymousAbc, tokenAbc],
+    });
+  });
+
+  test("a method from the second 405's Allow, on that path, answers it", () => {
+    const goal = byId("read-allow").goal;
+    const refused = (path: string, allow: string) =>
+      entry({ method: "PUT", path, status: 405, headers: { allow } });
+    const log = [
+      refused("/users/me", "DELETE, GET, HEAD"),
+      refused("/token", "POST"),
+      entry({ method: "POST", path: "/token", status: 401 }),
+    ];
+    expect(check(goal, log).solved).toBe(true);
+    expect(
+      check(goal, [...log.slice(0, 2), entry({ method: "GET", path: "/token", status: 405 })]),
+    ).toMatchObject({ solved: false });
+  });
+
+  test("the 404 that hides is on an account signed up for it, not on an id nobody has", () => {
+    const goal = byId("forbidden-then-hidden").goal;
+    const signUp = (id: number) =>
+      entry({
+        method: "POST",
+        path: "/users/",
+        status: 201,
+        headers: { location: `/users/${id}` },
+      });
+    const onUser = (id: number) => [
+      entry({
+        method: "DELETE",
+        path: `/users/${id}`,
+        status: 403,
+        detail: "Not enough permissions",
+      }),
+      entry({ method: "GET", path: `/users/${id}`, status: 404, detail: "User not found" }),
+    ];
+    // 403 and 404 whether or not the id exists: alone, they show nothing hidden.
+    expect(check(goal, onUser(999)).solved).toBe(false);
+    expect(check(goal, [signUp(2), signUp(3), ...onUser(999)]).solved).toBe(false);
+    // A, then B, then A's requests on B: B's sign-up is the one that counts.
+    expect(check(goal, [signUp(2), signUp(3), ...onUser(3)]).solved).toBe(true);
+  });
+});
+
 describe("the request log", () => {
   test("an answer is published once its access line and its response are joined; old entries go first", async () => {
     const log = new RequestLog();

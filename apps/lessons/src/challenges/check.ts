@@ -72,8 +72,45 @@ function miss(want: Want, entry: LogEntry, vars: Vars, earlier: LogEntry[]): str
   return undefined;
 }
 
-/** Reads `entries` (the log since the challenge started) against `goal`, in order. */
+/**
+ * Reads `entries` (the log since the challenge started) against `goal`, in order. Solved when
+ * any choice of entries meets the wants in turn, not only the earliest: a learner who got the
+ * first part on the wrong path (`GET /users/1 → 401`) can do it again on the right one.
+ */
 export function check(goal: Want[], entries: LogEntry[], vars: Vars = {}): Verdict {
+  const solution = meet(goal, entries, vars, 0, []);
+  if (solution) return { solved: true, saw: solution.map(describeEntry), met: solution };
+  return progress(goal, entries, vars);
+}
+
+/**
+ * The entries that meet `goal` from want `met.length` on, looking at `entries[from…]`, or
+ * undefined. A want's `also` may read the entries met before it, so a later candidate is tried
+ * when the first leads nowhere; once no `also` is left, the earliest match is as good as any.
+ */
+function meet(
+  goal: Want[],
+  entries: LogEntry[],
+  vars: Vars,
+  from: number,
+  met: LogEntry[],
+): LogEntry[] | undefined {
+  const want = goal[met.length];
+  if (!want) return met;
+  const earliestIsBest = goal.slice(met.length).every((w) => !w.also);
+  let count = 0;
+  for (let i = from; i < entries.length; i++) {
+    const entry = entries[i] as LogEntry;
+    if (!sameRoute(want, entry) || miss(want, entry, vars, met)) continue;
+    if (++count < (want.times ?? 1)) continue;
+    const found = meet(goal, entries, vars, i + 1, [...met, entry]);
+    if (found || earliestIsBest) return found;
+  }
+  return undefined;
+}
+
+/** How far the earliest matches get, and in words what the last relevant answer was. */
+function progress(goal: Want[], entries: LogEntry[], vars: Vars): Verdict {
   const met: LogEntry[] = [];
   /** Every entry that counted, `times` included: "last answer" is only news when it did not. */
   const counted = new Set<LogEntry>();
@@ -97,10 +134,9 @@ export function check(goal: Want[], entries: LogEntry[], vars: Vars = {}): Verdi
     at++;
     count = 0;
   }
-  if (at === goal.length) return { solved: true, saw: met.map(describeEntry), met };
   const last = entries.at(-1);
   if (!saw && last && !counted.has(last)) saw = `last answer: ${describeEntry(last)}`;
-  const progress = count > 0 ? `${count} of ${goal[at]?.times ?? 1} so far` : "";
-  const said = [saw, progress].filter(Boolean).join("; ");
+  const sofar = count > 0 ? `${count} of ${goal[at]?.times ?? 1} so far` : "";
+  const said = [saw, sofar].filter(Boolean).join("; ");
   return { solved: false, met: at, ...(said ? { saw: said } : {}) };
 }
