@@ -18,6 +18,7 @@ const entry = (
   seq: 0,
   request_id: "r",
   query: "",
+  form: {},
   headers: {},
   ...fields,
 });
@@ -212,6 +213,29 @@ describe("the checker takes any entries that meet the goal, not only the first o
   });
 });
 
+describe("which grant a POST /token was", () => {
+  const token = (status: number, form: Record<string, string> = {}, detail?: string) =>
+    entry({ method: "POST", path: "/token", status, form, ...(detail ? { detail } : {}) });
+  const madeUp = token(401, { grant_type: "refresh_token" }, "Invalid refresh token");
+
+  test("two logins are not a refresh spent by hand", () => {
+    const goal = byId("refresh-by-hand").goal;
+    expect(check(goal, [madeUp, token(200), token(200, { grant_type: "password" })])).toMatchObject(
+      { solved: false, met: 2, saw: "POST /token not a refresh grant" },
+    );
+    expect(
+      check(goal, [madeUp, token(200), token(200, { grant_type: "refresh_token" })]).solved,
+    ).toBe(true);
+  });
+
+  test("a refresh after a failed login is not the login asked for", () => {
+    const goal = byId("fail-then-log-in").goal;
+    const failed = token(401, {}, "Incorrect email or password");
+    expect(check(goal, [failed, token(200, { grant_type: "refresh_token" })]).solved).toBe(false);
+    expect(check(goal, [failed, token(200)]).solved).toBe(true);
+  });
+});
+
 describe("the request log", () => {
   test("an answer is published once its access line and its response are joined; old entries go first", async () => {
     const log = new RequestLog();
@@ -269,6 +293,22 @@ describe("against the in-process API", () => {
       headers: { allow: answer.headers.find(([n]) => n === "allow")?.[1] },
       request_id: answer.headers.find(([n]) => n === "x-request-id")?.[1],
     });
+  });
+
+  test("a form's grant_type is kept, its password never; a JSON body is not read", async () => {
+    const log = target.log;
+    if (!log) throw new Error("no log in-process");
+    const mark = log.mark();
+    const post = (path: string, spec: { form?: Record<string, string>; json?: unknown }) =>
+      send(prepareRequest({ method: "POST", path, ...spec }, {}, target.baseUrl));
+    await post("/token", { form: { username: "nobody@example.com", password: "secret-pw-1" } });
+    await post("/token", { form: { grant_type: "refresh_token", refresh_token: "slr_nope" } });
+    await post("/users/", { json: { email: "not-an-email", grant_type: "refresh_token" } });
+    expect(log.since(mark).map((e) => [e.status, e.form])).toEqual([
+      [401, {}],
+      [401, { grant_type: "refresh_token" }],
+      [422, {}],
+    ]);
   });
 
   test("a wrong attempt (422 where 415 is asked) is rejected; the reference solution is recognised", async () => {

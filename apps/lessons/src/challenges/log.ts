@@ -14,6 +14,10 @@ export type AccessFields = Parameters<NonNullable<Logger["access"]>>[0];
 
 /** Headers a challenge may ask about; nothing else of the answer is kept. */
 const KEPT_HEADERS = ["allow", "retry-after", "www-authenticate", "location", "ratelimit"];
+/** Form fields a challenge may ask about (which grant `POST /token` got); never a secret. */
+const KEPT_FORM_FIELDS = ["grant_type"];
+/** Larger forms are not read twice (the API's 413 is for them); a login is far smaller. */
+const MAX_FORM_BYTES = 4096;
 /** Access lines still waiting for their answer; bounded so a stray one cannot pile up. */
 const MAX_PENDING = 256;
 /** Entries kept: far more than any challenge reads, few enough that a request loop cannot grow it. */
@@ -34,8 +38,11 @@ export class RequestLog {
     this.pending.set(fields.request_id, fields);
   }
 
-  /** The answer the client got, for the access line with its request id. */
-  async answered(request: Request, response: Response): Promise<void> {
+  /**
+   * The answer the client got, for the access line with its request id; `form` is an unread
+   * copy of the request when its body is a form (`formCopy`).
+   */
+  async answered(request: Request, response: Response, form?: Request): Promise<void> {
     const id = response.headers.get("x-request-id") ?? "";
     const fields = this.pending.get(id);
     if (!fields) return;
@@ -54,6 +61,7 @@ export class RequestLog {
       status: fields.status,
       request_id: fields.request_id,
       query: q === -1 ? "" : url.slice(q + 1),
+      form: await keptFields(form, response),
       headers,
     };
     if (/problem\+json/.test(response.headers.get("content-type") ?? "")) {
@@ -97,6 +105,38 @@ export class RequestLog {
   }
 }
 
+/** A copy of `request` to read its form from later, when it is a small HTML form. */
+function formCopy(request: Request): Request | undefined {
+  const type = request.headers.get("content-type")?.toLowerCase() ?? "";
+  const length = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (!type.startsWith("application/x-www-form-urlencoded") || !(length <= MAX_FORM_BYTES)) {
+    return undefined;
+  }
+  return request.clone();
+}
+
+/**
+ * The kept fields of the copied form. Read only when the API answered from the body (2xx, or a
+ * 401 for the credentials in it): after a 408 the client stalled, and its copy would never end.
+ */
+async function keptFields(
+  copy: Request | undefined,
+  response: Response,
+): Promise<Record<string, string>> {
+  const kept: Record<string, string> = {};
+  if (!copy || (!response.ok && response.status !== 401)) return kept;
+  try {
+    const fields = new URLSearchParams(await copy.text());
+    for (const name of KEPT_FORM_FIELDS) {
+      const value = fields.get(name);
+      if (value !== null) kept[name] = value;
+    }
+  } catch {
+    // A body cut short: the check then sees no fields, as the API saw no form.
+  }
+  return kept;
+}
+
 /** The API's logger, silent but for the access lines, which go to `log`. */
 export function loggerInto(log: RequestLog): Logger {
   return { info() {}, warn() {}, error() {}, access: (fields) => log.access(fields) };
@@ -109,8 +149,9 @@ type Handler = Function;
 export function watchAnswers(log: RequestLog) {
   return (handler: Handler, request: Request): Handler =>
     async (...args: unknown[]) => {
+      const form = formCopy(request);
       const response = await handler(...args);
-      if (response instanceof Response) await log.answered(request, response);
+      if (response instanceof Response) await log.answered(request, response, form);
       return response;
     };
 }

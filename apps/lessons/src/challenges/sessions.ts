@@ -1,7 +1,7 @@
 /** Challenges of the lessons about tokens: logging in, protected routes, refresh, logging out. */
 import type { RequestSpec } from "../model.ts";
 import { signUpMe } from "./accounts.ts";
-import type { Challenge } from "./model.ts";
+import type { Challenge, LogEntry } from "./model.ts";
 
 const logInMe = (password = "me-password-1"): RequestSpec => ({
   method: "POST",
@@ -22,6 +22,11 @@ const refreshWith = (variable: string): RequestSpec => ({
 const FORGED =
   "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIiwiZXhwIjo0MTAyNDQ0ODAwfQ.Zm9yZ2VkLXdpdGhvdXQtdGhlLWtleQ";
 
+/** What a `POST /token` asked for: the grant its form named, `password` when it named none. */
+const grantOf = (entry: LogEntry) => entry.form.grant_type ?? "password";
+const LOGIN = { says: "a password login", test: (e: LogEntry) => grantOf(e) === "password" };
+const REFRESH = { says: "a refresh grant", test: (e: LogEntry) => grantOf(e) === "refresh_token" };
+
 const SIGN_UP_FIRST = "Sign up first (`POST /users/` with JSON `email` and `password`).";
 
 export const sessionChallenges: Challenge[] = [
@@ -36,7 +41,7 @@ export const sessionChallenges: Challenge[] = [
     ],
     goal: [
       { method: "POST", path: "/token", status: 401, detail: "Incorrect email or password" },
-      { method: "POST", path: "/token", status: 200 },
+      { method: "POST", path: "/token", status: 200, also: LOGIN },
     ],
     lesson:
       "The 401 would read the same for an address nobody owns; the 200 is never cached (`Cache-Control: no-store`).",
@@ -79,8 +84,8 @@ export const sessionChallenges: Challenge[] = [
     ],
     goal: [
       { method: "POST", path: "/token", status: 401, detail: "Invalid refresh token" },
-      { method: "POST", path: "/token", status: 200 },
-      { method: "POST", path: "/token", status: 200 },
+      { method: "POST", path: "/token", status: 200, also: LOGIN },
+      { method: "POST", path: "/token", status: 200, also: REFRESH },
     ],
     lesson: "Each refresh answers a new pair and spends the token it was given: keep the newest.",
     solution: [
