@@ -7,6 +7,7 @@ import { remoteTarget, startInProcess, type Target } from "../target.ts";
 import { fakeTarget, lesson as fixtureLesson } from "../test-support.ts";
 import { attemptVars, challengeIdsOf, challenges, challengesOf } from "./all.ts";
 import { check, describeWant } from "./check.ts";
+import { challengeSections } from "./docs.ts";
 import { runChallenges } from "./interactive.ts";
 import { RequestLog } from "./log.ts";
 import type { LogEntry } from "./model.ts";
@@ -78,6 +79,12 @@ describe("the challenges as data", () => {
       "GET /users/limited?client_id=me-m1 → 200 OK ×5",
     );
   });
+});
+
+test("the docs' solution leaves an id to fill in as <NAME>, in a quoted URL, not percent-encoded", () => {
+  const [roles] = challengeSections("roles", "10-roles");
+  expect(roles).toContain("curl -i -X DELETE 'http://localhost:8000/users/<B_ID>'");
+  expect(roles).not.toContain("%3C");
 });
 
 describe("the checker", () => {

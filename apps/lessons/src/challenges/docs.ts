@@ -13,7 +13,11 @@ const EXAMPLE_MARK = "demo";
 function solution(challenge: Challenge, vars: Vars): string {
   const commands: string[] = [];
   for (const step of challenge.solution) {
-    const request = prepareRequest(step.request, vars, DOCS_BASE_URL);
+    const prepared = prepareRequest(step.request, vars, DOCS_BASE_URL);
+    // A placeholder in the path came out percent-encoded (`/users/%3CB_ID%3E`); the reader
+    // is to type the id there, so show `<B_ID>` (the URL is then quoted for the shell).
+    const url = prepared.url.replace(/%3C([A-Z0-9_]+)%3E/g, "<$1>");
+    const request = { ...prepared, url };
     const kept = Object.entries(step.capture ?? {}).map(([name, from]) =>
       from === "header:location"
         ? "# its Location header names the new user, e.g. /users/2"
