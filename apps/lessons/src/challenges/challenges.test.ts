@@ -477,6 +477,60 @@ describe("runChallenges", () => {
       await target.close();
     }
   });
+  /** The rate-limit challenge, solved from a pipe: `answer` is what the learner types after. */
+  async function solveRateLimit(
+    target: Target,
+    answer: (retryAfter: string) => string | undefined,
+  ) {
+    if (!rateLimiting) throw new Error("no rate-limiting lesson");
+    let out = "";
+    let retryAfter = "";
+    const keys = ["x", "solve"];
+    const result = await runChallenges(rateLimiting, {
+      print: (text) => {
+        out += text;
+      },
+      input: {
+        interactive: false,
+        async key() {
+          const key = keys.shift() ?? "eof";
+          if (key !== "solve") return key;
+          const mark = out.match(/client_id=(me-[a-z0-9]+)/)?.[1];
+          for (let i = 0; i < 6; i++) {
+            const got = await fetch(`${target.baseUrl}/users/limited?client_id=${mark}`);
+            retryAfter = got.headers.get("retry-after") ?? "";
+          }
+          return "enter";
+        },
+        poll: () => undefined,
+        line: async () => answer(retryAfter),
+        close() {},
+      },
+      style,
+      target,
+    });
+    return { out, result };
+  }
+
+  test("the Retry-After question takes the number with its unit; the end of input there keeps it solved", async () => {
+    const target = await startInProcess({ passwordHashing: { memoryCost: 1024, timeCost: 1 } });
+    try {
+      const withUnit = await solveRateLimit(target, (seconds) => `${seconds} seconds`);
+      expect(withUnit.out).toContain("✓ right, that is what the answer said");
+      expect(withUnit.result).toEqual({ solved: ["exhaust-a-limit"], quit: false });
+      // A key that means nothing here gets a line saying what does.
+      expect(withUnit.out).toContain("Send your requests from another terminal; here: [h] hint");
+
+      const wrong = await solveRateLimit(target, () => "5");
+      expect(wrong.out).toMatch(/The answer said \d+\./);
+
+      const ended = await solveRateLimit(target, () => undefined);
+      expect(ended.result).toEqual({ solved: ["exhaust-a-limit"], quit: true });
+    } finally {
+      await target.close();
+    }
+  });
+
   test("with --url there is no log to watch: it says so and skips", async () => {
     let out = "";
     const lesson = lessons.find((l) => challengesOf(l.id).length) ?? fixtureLesson("x", []);

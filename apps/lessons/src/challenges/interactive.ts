@@ -46,6 +46,11 @@ const LOCK_TAKEN =
   "⚙ The runner now holds the database's write lock from another connection, as a long migration would.";
 const LOCK_RELEASED = "⚙ The runner let go of the lock: the database takes writes again.";
 
+const KEYS = "[h] hint   [s] skip   [q] quit";
+
+/** `60`, `60s` and `60 seconds` all read the `60` the answer said. */
+const sameNumber = (typed: string, answer: string) => typed.match(/\d+/)?.[0] === answer;
+
 /** How often a terminal's keys are looked at while waiting for the log (the log wakes at once). */
 const KEY_TICK_MS = 100;
 
@@ -95,8 +100,8 @@ export async function runChallenges(
     } finally {
       await attempt.end();
     }
-    if (end === "quit") return { solved, quit: true };
-    if (end === "solved") solved.push(challenge.id);
+    if (end.solved) solved.push(challenge.id);
+    if (end.quit) return { solved, quit: true };
   }
   return { solved, quit: false };
 }
@@ -105,13 +110,13 @@ async function watch(
   attempt: Attempt,
   context: ChallengeContext,
   width: number,
-): Promise<"solved" | "skipped" | "quit"> {
+): Promise<{ solved: boolean; quit: boolean }> {
   const { print, style, input } = context;
   const { challenge, vars, log } = attempt;
   const say = (...lines: string[]) => print(`${lines.join("\n")}\n`);
   let shown = attempt.start;
   let hints = 0;
-  say("", style.dim("  Waiting for your requests…   [h] hint   [s] skip   [q] quit"));
+  say("", style.dim(`  Waiting for your requests…   ${KEYS}`));
   for (;;) {
     // What arrived since the last look: each answer, then what the check makes of it.
     if (log.mark() > shown) {
@@ -132,15 +137,16 @@ async function watch(
         if (question && answer !== undefined) {
           print(`\n${question.ask} `);
           const typed = await input.line(print);
-          if (typed === undefined) return "quit";
+          // Solved all the same: the question only checks the answer was read.
+          if (typed === undefined) return { solved: true, quit: true };
           say(
-            typed.trim() === answer
+            sameNumber(typed, answer)
               ? style.green("  ✓ right, that is what the answer said")
               : style.yellow(`  The answer said ${answer}.`),
           );
         }
         say(...wrap(challenge.lesson, width, "  "));
-        return "solved";
+        return { solved: true, quit: false };
       }
       const steps = challenge.goal.length;
       const progress = steps > 1 ? ` (${verdict.met} of ${steps} done)` : "";
@@ -149,10 +155,10 @@ async function watch(
     }
     const key = await nextKey(input, log, shown);
     if (key === undefined) continue;
-    if (key === "q" || key === "eof") return "quit";
+    if (key === "q" || key === "eof") return { solved: false, quit: true };
     if (key === "s") {
       say(style.dim("- challenge skipped"));
-      return "skipped";
+      return { solved: false, quit: false };
     }
     if (key === "h") {
       const hint = challenge.hints[hints];
@@ -165,6 +171,10 @@ async function watch(
           ...wrap(fill(hint, vars), width, "  "),
         );
       hints++;
+    } else if (input.interactive || key !== "enter") {
+      // From a pipe an empty line is how a script has the log looked at again; on a terminal
+      // any other key would otherwise be swallowed without a word.
+      say(style.dim(`  Send your requests from another terminal; here: ${KEYS}`));
     }
   }
 }
