@@ -6,7 +6,7 @@ import { lessons } from "../lessons/index.ts";
 import { remoteTarget, startInProcess, type Target } from "../target.ts";
 import { fakeTarget, lesson as fixtureLesson } from "../test-support.ts";
 import { attemptVars, challengeIdsOf, challenges, challengesOf } from "./all.ts";
-import { check, describeWant } from "./check.ts";
+import { check, describeEntry, describeWant } from "./check.ts";
 import { challengeSections } from "./docs.ts";
 import { runChallenges } from "./interactive.ts";
 import { RequestLog } from "./log.ts";
@@ -73,6 +73,10 @@ describe("the challenges as data", () => {
         detail: "User not found",
       }),
     ).toBe('GET /users/{id} → 404 Not Found "User not found"');
+    expect(byId("read-allow").goal.map((want) => describeWant(want))).toEqual([
+      "any request → 405 Method Not Allowed (with an Allow header)",
+      "any request → any status (a method its Allow named, on the same path)",
+    ]);
     const limit = byId("exhaust-a-limit").goal[0];
     if (!limit) throw new Error("no goal");
     expect(describeWant(limit, { mark: "m1" })).toBe(
@@ -85,6 +89,16 @@ test("the docs' solution leaves an id to fill in as <NAME>, in a quoted URL, not
   const [roles] = challengeSections("roles", "10-roles");
   expect(roles).toContain("curl -i -X DELETE 'http://localhost:8000/users/<B_ID>'");
   expect(roles).not.toContain("%3C");
+});
+
+test("an answer in the log reads without a detail that only repeats its reason phrase", () => {
+  const refused = { method: "PUT", path: "/users/me", status: 405 };
+  expect(describeEntry(entry({ ...refused, detail: "Method Not Allowed" }))).toBe(
+    "PUT /users/me → 405 Method Not Allowed",
+  );
+  expect(describeEntry(entry({ ...refused, status: 401, detail: "Invalid token" }))).toBe(
+    "PUT /users/me → 401 Unauthorized (Invalid token)",
+  );
 });
 
 describe("the checker", () => {

@@ -17,6 +17,10 @@ export function describeWant(want: Want, vars: Vars = {}): string {
       : typeof want.path === "string"
         ? want.path
         : pathPattern(want.path);
+  const route =
+    want.method === undefined && want.path === undefined
+      ? "any request"
+      : `${want.method ?? "any method"} ${path}`;
   const query = Object.entries(want.query ?? {})
     .map(([k, v]) => `${k}=${fill(v, vars)}`)
     .join("&");
@@ -24,7 +28,7 @@ export function describeWant(want: Want, vars: Vars = {}): string {
   const detail = want.detail ? ` "${want.detail}"` : "";
   const also = want.also ? ` (${want.also.says})` : "";
   const status = want.status === undefined ? "any status" : code(want.status);
-  return `${want.method ?? "any method"} ${path}${query ? `?${query}` : ""} → ${status}${detail}${times}${also}`;
+  return `${route}${query ? `?${query}` : ""} → ${status}${detail}${times}${also}`;
 }
 
 /** `/^\/users\/\d+$/` → `/users/{id}`: how a person writes a path with an id. */
@@ -38,7 +42,9 @@ function pathPattern(pattern: RegExp): string {
 /** `GET /users/me → 401 Unauthorized ("Invalid token")`: one line of the log, for people. */
 export function describeEntry(entry: LogEntry): string {
   const query = entry.query ? `?${entry.query}` : "";
-  const detail = entry.detail ? ` (${entry.detail})` : "";
+  // A detail that only repeats the reason phrase ("Method Not Allowed") says nothing more.
+  const detail =
+    entry.detail && entry.detail !== reasonPhrase(entry.status) ? ` (${entry.detail})` : "";
   return `${entry.method} ${entry.path}${query} → ${code(entry.status)}${detail}`;
 }
 
