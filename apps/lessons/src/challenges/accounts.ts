@@ -54,7 +54,21 @@ export const accountChallenges: Challenge[] = [
     ],
     goal: [
       { method: "POST", path: "/users/", status: 201 },
-      { method: "POST", path: "/users/", status: 409, detail: "Email already registered" },
+      {
+        method: "POST",
+        path: "/users/",
+        status: 409,
+        detail: "Email already registered",
+        also: {
+          says: "its address in other letter case",
+          test: (entry, [created]) => {
+            const [again, first] = [entry.fields.email, created?.fields.email];
+            return (
+              !!again && !!first && again !== first && again.toLowerCase() === first.toLowerCase()
+            );
+          },
+        },
+      },
     ],
     lesson:
       "The body was valid (no 422): it clashed with what the server holds, whatever the letter case.",

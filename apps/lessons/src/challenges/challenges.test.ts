@@ -19,7 +19,7 @@ const entry = (
   seq: 0,
   request_id: "r",
   query: "",
-  form: {},
+  fields: {},
   headers: {},
   ...fields,
 });
@@ -167,6 +167,7 @@ describe("the checker", () => {
         method: "POST",
         path: "/users/",
         status,
+        fields: { email: status === 409 ? "ME@EXAMPLE.COM" : "me@example.com" },
         detail: status === 409 ? "Email already registered" : undefined,
       });
     expect(check(conflict, [post(409), post(201)]).solved).toBe(false);
@@ -235,8 +236,8 @@ describe("the checker takes any entries that meet the goal, not only the first o
 });
 
 describe("which grant a POST /token was", () => {
-  const token = (status: number, form: Record<string, string> = {}, detail?: string) =>
-    entry({ method: "POST", path: "/token", status, form, ...(detail ? { detail } : {}) });
+  const token = (status: number, fields: Record<string, string> = {}, detail?: string) =>
+    entry({ method: "POST", path: "/token", status, fields, ...(detail ? { detail } : {}) });
   const madeUp = token(401, { grant_type: "refresh_token" }, "Invalid refresh token");
 
   test("two logins are not a refresh spent by hand", () => {
@@ -255,6 +256,25 @@ describe("which grant a POST /token was", () => {
     expect(check(goal, [failed, token(200, { grant_type: "refresh_token" })]).solved).toBe(false);
     expect(check(goal, [failed, token(200)]).solved).toBe(true);
   });
+});
+
+test("the 409 asked for is the address signed up, again in other letter case", () => {
+  const goal = byId("get-a-409").goal;
+  const signUp = (status: number, email: string) =>
+    entry({
+      method: "POST",
+      path: "/users/",
+      status,
+      fields: { email },
+      ...(status === 409 ? { detail: "Email already registered" } : {}),
+    });
+  const created = signUp(201, "me-1@example.com");
+  expect(check(goal, [created, signUp(409, "me-1@example.com")])).toMatchObject({
+    solved: false,
+    saw: "POST /users/ not its address in other letter case",
+  });
+  expect(check(goal, [created, signUp(409, "admin@lessons.local")]).solved).toBe(false);
+  expect(check(goal, [created, signUp(409, "ME-1@EXAMPLE.COM")]).solved).toBe(true);
 });
 
 describe("the request log", () => {
@@ -316,7 +336,7 @@ describe("against the in-process API", () => {
     });
   });
 
-  test("a form's grant_type is kept, its password never; a JSON body is not read", async () => {
+  test("a body's grant_type and email are kept, never a password; only once the API read it", async () => {
     const log = target.log;
     if (!log) throw new Error("no log in-process");
     const mark = log.mark();
@@ -324,11 +344,14 @@ describe("against the in-process API", () => {
       send(prepareRequest({ method: "POST", path, ...spec }, {}, target.baseUrl));
     await post("/token", { form: { username: "nobody@example.com", password: "secret-pw-1" } });
     await post("/token", { form: { grant_type: "refresh_token", refresh_token: "slr_nope" } });
-    await post("/users/", { json: { email: "not-an-email", grant_type: "refresh_token" } });
-    expect(log.since(mark).map((e) => [e.status, e.form])).toEqual([
+    await post("/users/", { json: { email: "Kept@Example.com", password: "secret-pw-1" } });
+    // Refused for its format before the API read a byte of it: nothing is read here either.
+    await post("/users/", { form: { email: "form@example.com", password: "secret-pw-1" } });
+    expect(log.since(mark).map((e) => [e.status, e.fields])).toEqual([
       [401, {}],
       [401, { grant_type: "refresh_token" }],
-      [422, {}],
+      [201, { email: "Kept@Example.com" }],
+      [415, {}],
     ]);
   });
 

@@ -2,7 +2,8 @@
  * The in-process API's request log, kept in memory for the challenges. Each entry starts as
  * the API's own access line (the `logger` the runner passes to `createApp`); an `app.wrap`
  * the runner adds then reads the answer the client got for the few things that line leaves
- * out (the query, the problem `detail`, headers such as `Allow`), joined by the request id.
+ * out (the query, the problem `detail`, headers such as `Allow`, a body's `grant_type` or
+ * `email`), joined by the request id.
  * An entry is published only once it is whole, so a check never sees half of it.
  */
 import type { AppOptions } from "@statuslab/api";
@@ -14,10 +15,19 @@ export type AccessFields = Parameters<NonNullable<Logger["access"]>>[0];
 
 /** Headers a challenge may ask about; nothing else of the answer is kept. */
 const KEPT_HEADERS = ["allow", "retry-after", "www-authenticate", "location", "ratelimit"];
-/** Form fields a challenge may ask about (which grant `POST /token` got); never a secret. */
-const KEPT_FORM_FIELDS = ["grant_type"];
-/** Larger forms are not read twice (the API's 413 is for them); a login is far smaller. */
-const MAX_FORM_BYTES = 4096;
+/**
+ * Fields of a request body a challenge may ask about (which grant `POST /token` got, which
+ * address a sign-up gave); never a password or a token.
+ */
+const KEPT_BODY_FIELDS = ["grant_type", "email"];
+/**
+ * Larger bodies are not read twice. A sign-up or a login is far smaller, and this stays under
+ * the size from which curl sends `Expect: 100-continue` and holds the body back.
+ */
+const MAX_BODY_BYTES = 1024;
+/** Answers the API gives only after reading the body, so its copy is whole: never a 408's. */
+const FROM_THE_BODY = (status: number) =>
+  (status >= 200 && status < 300) || status === 401 || status === 409;
 /** Access lines still waiting for their answer; bounded so a stray one cannot pile up. */
 const MAX_PENDING = 256;
 /** Entries kept: far more than any challenge reads, few enough that a request loop cannot grow it. */
@@ -39,10 +49,10 @@ export class RequestLog {
   }
 
   /**
-   * The answer the client got, for the access line with its request id; `form` is an unread
-   * copy of the request when its body is a form (`formCopy`).
+   * The answer the client got, for the access line with its request id; `body` is an unread
+   * copy of the request when its body is a small form or JSON (`bodyCopy`).
    */
-  async answered(request: Request, response: Response, form?: Request): Promise<void> {
+  async answered(request: Request, response: Response, body?: Request): Promise<void> {
     const id = response.headers.get("x-request-id") ?? "";
     const fields = this.pending.get(id);
     if (!fields) return;
@@ -61,13 +71,13 @@ export class RequestLog {
       status: fields.status,
       request_id: fields.request_id,
       query: q === -1 ? "" : url.slice(q + 1),
-      form: await keptFields(form, response),
+      fields: await keptFields(body, response),
       headers,
     };
     if (/problem\+json/.test(response.headers.get("content-type") ?? "")) {
       try {
-        const body = (await response.clone().json()) as { detail?: unknown };
-        if (typeof body.detail === "string") entry.detail = body.detail;
+        const problem = (await response.clone().json()) as { detail?: unknown };
+        if (typeof problem.detail === "string") entry.detail = problem.detail;
       } catch {
         // Not the JSON it claims to be: the check then sees no detail, which is what it is.
       }
@@ -105,34 +115,33 @@ export class RequestLog {
   }
 }
 
-/** A copy of `request` to read its form from later, when it is a small HTML form. */
-function formCopy(request: Request): Request | undefined {
+/** A copy of `request` to read its body from later, when it is a small form or JSON. */
+function bodyCopy(request: Request): Request | undefined {
   const type = request.headers.get("content-type")?.toLowerCase() ?? "";
   const length = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (!type.startsWith("application/x-www-form-urlencoded") || !(length <= MAX_FORM_BYTES)) {
-    return undefined;
-  }
-  return request.clone();
+  const readable = /^application\/(x-www-form-urlencoded|json)\b/.test(type);
+  return readable && length <= MAX_BODY_BYTES ? request.clone() : undefined;
 }
 
-/**
- * The kept fields of the copied form. Read only when the API answered from the body (2xx, or a
- * 401 for the credentials in it): after a 408 the client stalled, and its copy would never end.
- */
+/** The kept fields of the copied body, when the answer shows the API read all of it. */
 async function keptFields(
   copy: Request | undefined,
   response: Response,
 ): Promise<Record<string, string>> {
   const kept: Record<string, string> = {};
-  if (!copy || (!response.ok && response.status !== 401)) return kept;
+  if (!copy || !FROM_THE_BODY(response.status)) return kept;
   try {
-    const fields = new URLSearchParams(await copy.text());
-    for (const name of KEPT_FORM_FIELDS) {
-      const value = fields.get(name);
-      if (value !== null) kept[name] = value;
+    const text = await copy.text();
+    const json = /json/.test(copy.headers.get("content-type") ?? "");
+    const fields: Record<string, unknown> = json
+      ? JSON.parse(text)
+      : Object.fromEntries(new URLSearchParams(text));
+    for (const name of KEPT_BODY_FIELDS) {
+      const value = fields?.[name];
+      if (typeof value === "string") kept[name] = value;
     }
   } catch {
-    // A body cut short: the check then sees no fields, as the API saw no form.
+    // Not the JSON it claims to be: the check then sees no fields, as the API saw none.
   }
   return kept;
 }
@@ -149,9 +158,9 @@ type Handler = Function;
 export function watchAnswers(log: RequestLog) {
   return (handler: Handler, request: Request): Handler =>
     async (...args: unknown[]) => {
-      const form = formCopy(request);
+      const body = bodyCopy(request);
       const response = await handler(...args);
-      if (response instanceof Response) await log.answered(request, response, form);
+      if (response instanceof Response) await log.answered(request, response, body);
       return response;
     };
 }

@@ -16,8 +16,8 @@ export interface LogEntry {
   request_id: string;
   /** The query string as sent (`client_id=…`), for the rate-limit challenge's marker. */
   query: string;
-  /** The form fields the checks read (`grant_type`), when the body was a small HTML form. */
-  form: Record<string, string>;
+  /** Body fields the checks read (`grant_type`, `email`), from a small form or JSON body. */
+  fields: Record<string, string>;
   /** The problem+json `detail`, when the answer was an error. */
   detail?: string;
   /** Response headers the checks read (lower-case names): allow, retry-after, … */

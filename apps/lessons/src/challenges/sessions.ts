@@ -23,7 +23,7 @@ const FORGED =
   "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIiwiZXhwIjo0MTAyNDQ0ODAwfQ.Zm9yZ2VkLXdpdGhvdXQtdGhlLWtleQ";
 
 /** What a `POST /token` asked for: the grant its form named, `password` when it named none. */
-const grantOf = (entry: LogEntry) => entry.form.grant_type ?? "password";
+const grantOf = (entry: LogEntry) => entry.fields.grant_type ?? "password";
 const LOGIN = { says: "a password login", test: (e: LogEntry) => grantOf(e) === "password" };
 const REFRESH = { says: "a refresh grant", test: (e: LogEntry) => grantOf(e) === "refresh_token" };
 
