@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { loadConfig } from "@statuslab/api";
 import { createStyle } from "../color.ts";
+import { jwtParts } from "../forge-token.ts";
 import { prepareRequest, send } from "../http.ts";
 import { lessons } from "../lessons/index.ts";
 import { remoteTarget, startInProcess, type Target } from "../target.ts";
@@ -126,12 +127,14 @@ describe("the checker", () => {
   });
 
   test("the wrong 401 is not the one asked for", () => {
+    const issued = { header: "h", sub: "7", signature: "s" };
     const verdict = check(byId("forge-a-token").goal, [
+      entry({ method: "POST", path: "/users/", status: 201, issued }),
       entry({ method: "GET", path: "/users/me", status: 401, detail: "Not authenticated" }),
     ]);
     expect(verdict).toEqual({
       solved: false,
-      met: 0,
+      met: 1,
       saw: 'GET /users/me answered 401 "Not authenticated", not "Invalid token"',
     });
   });
@@ -277,6 +280,28 @@ test("the 409 asked for is the address signed up, again in other letter case", (
   expect(check(goal, [created, signUp(409, "ME-1@EXAMPLE.COM")]).solved).toBe(true);
 });
 
+test("the forgery asked for is a token issued here with only its sub changed, not any bad token", () => {
+  const goal = byId("forge-a-token").goal;
+  const mine = { header: "h", sub: "7", signature: "s" };
+  const signUp = entry({ method: "POST", path: "/users/", status: 201, issued: mine });
+  const me = (presented?: LogEntry["presented"]) =>
+    entry({
+      method: "GET",
+      path: "/users/me",
+      status: 401,
+      detail: "Invalid token",
+      ...(presented ? { presented } : {}),
+    });
+  // `Authorization: Bearer <token>` pasted as it stands: "Invalid token" too, but no forgery.
+  expect(check(goal, [signUp, me()])).toMatchObject({
+    solved: false,
+    saw: "GET /users/me not that token with only its sub changed",
+  });
+  expect(check(goal, [signUp, me({ ...mine, signature: "other" })]).solved).toBe(false);
+  expect(check(goal, [me({ ...mine, sub: "8" })]).solved).toBe(false);
+  expect(check(goal, [signUp, me({ ...mine, sub: "8" })]).solved).toBe(true);
+});
+
 describe("the request log", () => {
   test("an answer is published once its access line and its response are joined; old entries go first", async () => {
     const log = new RequestLog();
@@ -353,6 +378,36 @@ describe("against the in-process API", () => {
       [201, { email: "Kept@Example.com" }],
       [415, {}],
     ]);
+  });
+
+  test("the log keeps the token an answer issued and the one a request presented", async () => {
+    const log = target.log;
+    if (!log) throw new Error("no log in-process");
+    const mark = log.mark();
+    const vars = attemptVars(target);
+    const signUp = await send(
+      prepareRequest(
+        {
+          method: "POST",
+          path: "/users/",
+          json: { email: "t-{{mark}}@example.com", password: "pw-123456" },
+        },
+        vars,
+        target.baseUrl,
+      ),
+    );
+    const token = (signUp.json as { token: string }).token;
+    await send(
+      prepareRequest(
+        { method: "GET", path: "/users/me", headers: { authorization: `Bearer ${token}` } },
+        vars,
+        target.baseUrl,
+      ),
+    );
+    const [issued, presented] = log.since(mark);
+    expect(issued?.issued).toEqual(jwtParts(token));
+    expect(presented?.presented).toEqual(jwtParts(token));
+    expect(presented?.issued).toBeUndefined();
   });
 
   test("a wrong attempt (422 where 415 is asked) is rejected; the reference solution is recognised", async () => {

@@ -1,7 +1,10 @@
 /** A lesson page's challenge section: the task, what is checked, hints, and a folded solution. */
 import { curlCommand, shellVar } from "../curl.ts";
+import { powerNote } from "../docs-common.ts";
 import { DOCS_BASE_URL } from "../examples.ts";
 import { prepareRequest } from "../http.ts";
+import type { Power } from "../model.ts";
+import { madeBefore } from "../powers.ts";
 import { fill, type Vars } from "../template.ts";
 import { challengesOf } from "./all.ts";
 import { describeWant } from "./check.ts";
@@ -10,9 +13,17 @@ import type { Challenge } from "./model.ts";
 /** `{{mark}}` as the docs show it: fixed, so the generated pages never change by themselves. */
 const EXAMPLE_MARK = "demo";
 
+/** A power of the runner as a comment: what the reader does by hand before the command. */
+function byHand(power: Power, vars: Vars): string {
+  if (power.power !== "forge-token") return `# ${fill(powerNote(power, "before"), vars)}`;
+  const [into, token] = [shellVar(power.into), shellVar(power.token)];
+  return `# ${into}: $${token} with the sub in its payload set to ${vars[power.userId]}, header and signature kept (see the hints)`;
+}
+
 function solution(challenge: Challenge, vars: Vars): string {
   const commands: string[] = [];
   for (const step of challenge.solution) {
+    for (const made of madeBefore(step)) vars[made] = `<${shellVar(made)}>`;
     const prepared = prepareRequest(step.request, vars, DOCS_BASE_URL);
     // A placeholder in the path came out percent-encoded (`/users/%3CB_ID%3E`); the reader
     // is to type the id there, so show `<B_ID>` (the URL is then quoted for the shell).
@@ -24,7 +35,14 @@ function solution(challenge: Challenge, vars: Vars): string {
         : `# keep ${from} of the answer as ${shellVar(name)}`,
     );
     const times = step.repeat && step.repeat > 1 ? [`# ${step.repeat} times:`] : [];
-    commands.push([...times, curlCommand(request), ...kept].join("\n"));
+    commands.push(
+      [
+        ...(step.before ?? []).map((p) => byHand(p, vars)),
+        ...times,
+        curlCommand(request),
+        ...kept,
+      ].join("\n"),
+    );
     // What a reader pastes in later: a bearer token goes in as $NAME, anything else as <NAME>.
     for (const [name, from] of Object.entries(step.capture ?? {})) {
       vars[name] = from === "header:location" ? "/users/2" : `<${shellVar(name)}>`;

@@ -7,6 +7,7 @@
  * An entry is published only once it is whole, so a check never sees half of it.
  */
 import type { AppOptions } from "@statuslab/api";
+import { type JwtParts, jwtParts } from "../forge-token.ts";
 import type { LogEntry } from "./model.ts";
 
 type Logger = NonNullable<AppOptions["logger"]>;
@@ -74,6 +75,11 @@ export class RequestLog {
       fields: await keptFields(body, response),
       headers,
     };
+    const bearer = /^\s*bearer +(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+    const presented = bearer ? jwtParts(bearer) : undefined;
+    if (presented) entry.presented = presented;
+    const issued = await issuedToken(request, response);
+    if (issued) entry.issued = issued;
     if (/problem\+json/.test(response.headers.get("content-type") ?? "")) {
       try {
         const problem = (await response.clone().json()) as { detail?: unknown };
@@ -144,6 +150,19 @@ async function keptFields(
     // Not the JSON it claims to be: the check then sees no fields, as the API saw none.
   }
   return kept;
+}
+
+/** The access token a successful `POST` (sign-up, login, refresh) answered with, if any. */
+async function issuedToken(request: Request, response: Response): Promise<JwtParts | undefined> {
+  const json = /^application\/json\b/.test(response.headers.get("content-type") ?? "");
+  if (request.method !== "POST" || !response.ok || !json) return undefined;
+  try {
+    const body = (await response.clone().json()) as { token?: unknown; access_token?: unknown };
+    const token = body.token ?? body.access_token;
+    return typeof token === "string" ? jwtParts(token) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The API's logger, silent but for the access lines, which go to `log`. */

@@ -15,17 +15,20 @@ const refreshWith = (variable: string): RequestSpec => ({
   form: { grant_type: "refresh_token", refresh_token: `{{${variable}}}` },
 });
 
-/**
- * A token anyone can write: a real JWT header, a payload claiming user 1 until 2100, and a
- * signature made without the API's key.
- */
-const FORGED =
-  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIiwiZXhwIjo0MTAyNDQ0ODAwfQ.Zm9yZ2VkLXdpdGhvdXQtdGhlLWtleQ";
-
 /** What a `POST /token` asked for: the grant its form named, `password` when it named none. */
 const grantOf = (entry: LogEntry) => entry.fields.grant_type ?? "password";
 const LOGIN = { says: "a password login", test: (e: LogEntry) => grantOf(e) === "password" };
 const REFRESH = { says: "a refresh grant", test: (e: LogEntry) => grantOf(e) === "refresh_token" };
+
+/**
+ * The token this entry presented is the one `issuer` issued with `sub` changed: its header and
+ * signature kept, as a forger without the key must. Any other bad token is also "Invalid token".
+ */
+function forgedFrom(entry: LogEntry, [issuer]: LogEntry[]): boolean {
+  const [sent, real] = [entry.presented, issuer?.issued];
+  if (!sent || !real) return false;
+  return sent.header === real.header && sent.signature === real.signature && sent.sub !== real.sub;
+}
 
 const SIGN_UP_FIRST = "Sign up first (`POST /users/` with JSON `email` and `password`).";
 
@@ -57,19 +60,27 @@ export const sessionChallenges: Challenge[] = [
     title: "forge a token and get 401 Invalid token",
     task: 'Forge an access token: take one of yours (from a sign-up), change `sub` in its payload (the middle part, base64url JSON) to another user\'s id, and send it to `GET /users/me`. Get 401 "Invalid token", not "Not authenticated".',
     hints: [
-      "`echo <middle part> | base64 -d` shows the payload; `base64 | tr '+/' '-_' | tr -d '='` encodes one back.",
-      "Keep the header and the signature as they were: only the API's key could sign the new payload.",
+      "The payload is base64url JSON: `bun -e 'console.log(Buffer.from(Bun.argv.at(-1), \"base64url\").toString())' <middle part>` shows it, and `bun -e 'console.log(Buffer.from(Bun.argv.at(-1)).toString(\"base64url\"))' '<edited JSON>'` encodes it back.",
+      "Keep the header and the signature as they were (`<header>.<new payload>.<signature>`): only the API's key could sign the new payload.",
     ],
-    goal: [{ method: "GET", path: "/users/me", status: 401, detail: "Invalid token" }],
+    goal: [
+      { also: { says: "an access token issued to you", test: (entry) => !!entry.issued } },
+      {
+        method: "GET",
+        path: "/users/me",
+        status: 401,
+        detail: "Invalid token",
+        also: { says: "that token with only its sub changed", test: forgedFrom },
+      },
+    ],
     lesson:
       'The signature no longer matches the payload, so the token is rejected before anyone reads `sub`: `WWW-Authenticate: Bearer error="invalid_token"`.',
     solution: [
+      { request: signUpMe(), capture: { token: "/token" } },
+      { request: signUpMe("other"), capture: { otherId: "/user/id" } },
       {
-        request: {
-          method: "GET",
-          path: "/users/me",
-          headers: { authorization: `Bearer ${FORGED}` },
-        },
+        before: [{ power: "forge-token", token: "token", userId: "otherId", into: "forgedToken" }],
+        request: { method: "GET", path: "/users/me", bearer: "forgedToken" },
       },
     ],
   },
