@@ -92,6 +92,15 @@ test("the docs' solution leaves an id to fill in as <NAME>, in a quoted URL, not
   expect(roles).not.toContain("%3C");
 });
 
+test("the docs' challenge says 'in this order' only for several goals, and warns that example addresses are taken", () => {
+  const [badInput] = challengeSections("bad-input", "03-bad-input");
+  expect(badInput).toContain("Solved when the log shows:");
+  expect(badInput).not.toContain("signed up answers 409");
+  const [deleting] = challengeSections("deleting", "11-deleting");
+  expect(deleting).toContain("Solved when the log shows, in this order:");
+  expect(deleting).toContain("The addresses below are examples: one already signed up answers 409");
+});
+
 test("an answer in the log reads without a detail that only repeats its reason phrase", () => {
   const refused = { method: "PUT", path: "/users/me", status: 405 };
   expect(describeEntry(entry({ ...refused, detail: "Method Not Allowed" }))).toBe(

@@ -51,6 +51,12 @@ function solution(challenge: Challenge, vars: Vars): string {
   return commands.join("\n\n");
 }
 
+/** Whether the reference solution signs up (the docs' addresses work once per API). */
+const signsUp = (challenge: Challenge) =>
+  challenge.solution.some(
+    ({ request }) => request.method === "POST" && request.path === "/users/" && request.json,
+  );
+
 export function challengeSections(lessonId: string, lessonSlug: string): string[] {
   return challengesOf(lessonId).map((challenge) => {
     const vars: Vars = { mark: EXAMPLE_MARK, url: DOCS_BASE_URL };
@@ -64,7 +70,7 @@ export function challengeSections(lessonId: string, lessonSlug: string): string[
     return [
       `<a id="challenge-${challenge.id}"></a>\n\n## Challenge: ${challenge.title}`,
       fill(challenge.task, vars),
-      `Solve it from another terminal (curl, [the .http file](http/${lessonSlug}.http), or Swagger UI at \`/docs\`) while \`bun run lessons --lesson ${lessonId}\` waits at the challenge: it prints its API's URL and watches that API's own request log. Only requests made after the challenge starts count${challenge.task.includes("{{mark}}") ? ` (and the runner prints a fresh id in place of \`${EXAMPLE_MARK}\` for each attempt)` : ""}. Solved when the log shows, in this order:`,
+      `Solve it from another terminal (curl, [the .http file](http/${lessonSlug}.http), or Swagger UI at \`/docs\`) while \`bun run lessons --lesson ${lessonId}\` waits at the challenge: it prints its API's URL and watches that API's own request log. Only requests made after the challenge starts count${challenge.task.includes("{{mark}}") ? ` (and the runner prints a fresh id in place of \`${EXAMPLE_MARK}\` for each attempt)` : ""}.${signsUp(challenge) ? " The addresses below are examples: one already signed up answers 409, so sign up your own." : ""} Solved when the log shows${challenge.goal.length > 1 ? ", in this order" : ""}:`,
       goal,
       ...(challenge.question ? [`Then the runner asks: _${challenge.question.ask}_`] : []),
       hints,
