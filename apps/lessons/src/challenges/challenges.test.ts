@@ -632,6 +632,41 @@ describe("runChallenges", () => {
     }
   });
 
+  test("a 405 from Swagger UI's own path counts; loading the page is checked but not shown", async () => {
+    const lesson = lessons.find((l) => l.id === "wrong-method-and-size");
+    if (!lesson) throw new Error("no wrong-method-and-size lesson");
+    const target = await startInProcess({ passwordHashing: { memoryCost: 1024, timeCost: 1 } });
+    try {
+      let out = "";
+      const keys = ["solve"];
+      const result = await runChallenges(lesson, {
+        print: (text) => {
+          out += text;
+        },
+        input: {
+          interactive: false,
+          async key() {
+            if (!keys.shift()) return "eof";
+            await fetch(`${target.baseUrl}/openapi.json`, { method: "POST" });
+            await fetch(`${target.baseUrl}/openapi.json`);
+            return "enter";
+          },
+          poll: () => undefined,
+          line: async () => undefined,
+          close() {},
+        },
+        style,
+        target,
+      });
+      expect(result).toEqual({ solved: ["read-allow"], quit: false });
+      expect(out).toContain("← POST /openapi.json → 405 Method Not Allowed");
+      expect(out).not.toContain("← GET /openapi.json");
+      expect(out).toContain("    GET /openapi.json → 200 OK");
+    } finally {
+      await target.close();
+    }
+  });
+
   test("with --url there is no log to watch: it says so and skips", async () => {
     let out = "";
     const lesson = lessons.find((l) => challengesOf(l.id).length) ?? fixtureLesson("x", []);

@@ -14,6 +14,7 @@ import { challengesOf } from "./all.ts";
 import { Attempt } from "./attempt.ts";
 import { describeEntry, describeWant } from "./check.ts";
 import type { RequestLog } from "./log.ts";
+import type { LogEntry } from "./model.ts";
 
 export interface ChallengeContext {
   /** Writes text as it is (add your own newlines), like the runner's `write`. */
@@ -41,6 +42,11 @@ function bullet(text: string, width: number): string[] {
 
 /** Swagger UI's own page and the OpenAPI document it loads: not requests a challenge is about. */
 const SWAGGER_PAGE = /^\/(docs(\/|$)|openapi\.json$)/;
+/** Opening Swagger UI: shown to nobody, but checked like any request (a 405 there counts). */
+const swaggerLoad = (entry: LogEntry) =>
+  (entry.method === "GET" || entry.method === "HEAD") &&
+  entry.status < 400 &&
+  SWAGGER_PAGE.test(entry.path);
 
 const LOCK_TAKEN =
   "⚙ The runner now holds the database's write lock from another connection, as a long migration would.";
@@ -120,9 +126,8 @@ async function watch(
   for (;;) {
     // What arrived since the last look: each answer, then what the check makes of it.
     if (log.mark() > shown) {
-      const fresh = log.since(shown).filter((entry) => !SWAGGER_PAGE.test(entry.path));
+      const fresh = log.since(shown).filter((entry) => !swaggerLoad(entry));
       shown = log.mark();
-      if (!fresh.length) continue;
       for (const entry of fresh) say(`  ← ${describeEntry(entry)}`);
       const verdict = await attempt.verdict();
       if (verdict.solved) {
@@ -148,10 +153,12 @@ async function watch(
         say(...wrap(challenge.lesson, width, "  "));
         return { solved: true, quit: false };
       }
-      const steps = challenge.goal.length;
-      const progress = steps > 1 ? ` (${verdict.met} of ${steps} done)` : "";
-      const notYet = `not yet${progress}${verdict.saw ? `: ${verdict.saw}` : ""}`;
-      say(...wrap(notYet, width, "    ").map(style.yellow));
+      if (fresh.length) {
+        const steps = challenge.goal.length;
+        const progress = steps > 1 ? ` (${verdict.met} of ${steps} done)` : "";
+        const notYet = `not yet${progress}${verdict.saw ? `: ${verdict.saw}` : ""}`;
+        say(...wrap(notYet, width, "    ").map(style.yellow));
+      }
     }
     const key = await nextKey(input, log, shown);
     if (key === undefined) continue;
