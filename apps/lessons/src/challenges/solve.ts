@@ -7,7 +7,7 @@ import { Attempt } from "./attempt.ts";
 import type { Challenge, SolutionStep, Verdict } from "./model.ts";
 
 /** Runs one step of a reference solution: its powers, then its request (`repeat` times), keeping what it captures. */
-export async function playStep(step: SolutionStep, target: Target, vars: Vars): Promise<void> {
+async function playStep(step: SolutionStep, target: Target, vars: Vars): Promise<void> {
   for (const power of step.before ?? []) await target.use(power, vars);
   const request = prepareRequest(step.request, vars, target.baseUrl);
   for (let i = 0; i < (step.repeat ?? 1); i++) {
