@@ -24,7 +24,7 @@ export const accountChallenges: Challenge[] = [
     title: "sign up, then follow the Location",
     task: "Sign up an account of your own with `POST /users/` (a JSON body with `email` and a `password` of at least 8 characters), then `GET` exactly the URL its `Location` header names, presenting the `token` from the answer as `Authorization: Bearer <token>`.",
     hints: [
-      'curl: `curl -i -X POST {{url}}/users/ -H \'content-type: application/json\' -d \'{"email":"me@example.com","password":"my-password-1"}\'`.',
+      'curl: `curl -i -X POST {{url}}/users/ -H \'content-type: application/json\' -d \'{"email":"me-{{mark}}@example.com","password":"my-password-1"}\'`.',
       "`-i` shows the headers: copy the `Location` path and the `token` from the body into `curl -i {{url}}<location> -H 'authorization: Bearer <token>'`.",
     ],
     goal: [
