@@ -242,7 +242,13 @@ describe("the checker takes any entries that meet the goal, not only the first o
     // 403 and 404 whether or not the id exists: alone, they show nothing hidden.
     expect(check(goal, onUser(999)).solved).toBe(false);
     expect(check(goal, [signUp(2), signUp(3), ...onUser(999)]).solved).toBe(false);
-    // A, then B, then A's requests on B: B's sign-up is the one that counts.
+    // A, then B, then A's requests on B: B's sign-up is the one that counts, and "not yet"
+    // says so half way rather than measuring against A's.
+    const [deleteB] = onUser(3);
+    expect(check(goal, [signUp(2), signUp(3), deleteB as LogEntry])).toEqual({
+      solved: false,
+      met: 2,
+    });
     expect(check(goal, [signUp(2), signUp(3), ...onUser(3)]).solved).toBe(true);
   });
 });

@@ -84,23 +84,30 @@ function miss(want: Want, entry: LogEntry, vars: Vars, earlier: LogEntry[]): str
  * first part on the wrong path (`GET /users/1 → 401`) can do it again on the right one.
  */
 export function check(goal: Want[], entries: LogEntry[], vars: Vars = {}): Verdict {
-  const solution = meet(goal, entries, vars, 0, []);
+  const search: Search = { goal, entries, vars, furthest: { met: [], next: 0 } };
+  const solution = meet(search, 0, []);
   if (solution) return { solved: true, saw: solution.map(describeEntry), met: solution };
-  return progress(goal, entries, vars);
+  return progress(search);
+}
+
+interface Search {
+  goal: Want[];
+  entries: LogEntry[];
+  vars: Vars;
+  /** The most wants any choice met, and where the next one is looked for: what "not yet" reports. */
+  furthest: { met: LogEntry[]; next: number };
 }
 
 /**
- * The entries that meet `goal` from want `met.length` on, looking at `entries[from…]`, or
+ * The entries that meet the goal from want `met.length` on, looking at `entries[from…]`, or
  * undefined. A want's `also` may read the entries met before it, so a later candidate is tried
  * when the first leads nowhere; once no `also` is left, the earliest match is as good as any.
  */
-function meet(
-  goal: Want[],
-  entries: LogEntry[],
-  vars: Vars,
-  from: number,
-  met: LogEntry[],
-): LogEntry[] | undefined {
+function meet(search: Search, from: number, met: LogEntry[]): LogEntry[] | undefined {
+  const { goal, entries, vars } = search;
+  // The deepest choice, and of those the first found: the earliest entries, as the learner
+  // made them (a later tie would hide why the last answer did not count).
+  if (met.length > search.furthest.met.length) search.furthest = { met, next: from };
   const want = goal[met.length];
   if (!want) return met;
   const earliestIsBest = goal.slice(met.length).every((w) => !w.also);
@@ -109,24 +116,22 @@ function meet(
     const entry = entries[i] as LogEntry;
     if (!sameRoute(want, entry) || miss(want, entry, vars, met)) continue;
     if (++count < (want.times ?? 1)) continue;
-    const found = meet(goal, entries, vars, i + 1, [...met, entry]);
+    const found = meet(search, i + 1, [...met, entry]);
     if (found || earliestIsBest) return found;
   }
   return undefined;
 }
 
-/** How far the earliest matches get, and in words what the last relevant answer was. */
-function progress(goal: Want[], entries: LogEntry[], vars: Vars): Verdict {
-  const met: LogEntry[] = [];
-  /** Every entry that counted, `times` included: "last answer" is only news when it did not. */
-  const counted = new Set<LogEntry>();
-  let at = 0;
+/** How far the goal got, and in words what the last answer that bears on the next want was. */
+function progress({ goal, entries, vars, furthest }: Search): Verdict {
+  const { met, next } = furthest;
+  const want = goal[met.length];
+  /** Entries that counted: "last answer" is only news when the last one did not. */
+  const counted = new Set<LogEntry>(met);
   let count = 0;
   let saw: string | undefined;
-  for (const entry of entries) {
-    const want = goal[at];
-    if (!want) break;
-    if (!sameRoute(want, entry)) continue;
+  for (const entry of entries.slice(next)) {
+    if (!want || !sameRoute(want, entry)) continue;
     const why = miss(want, entry, vars, met);
     if (why) {
       saw = `${entry.method} ${entry.path} ${why}`;
@@ -135,14 +140,10 @@ function progress(goal: Want[], entries: LogEntry[], vars: Vars): Verdict {
     saw = undefined;
     counted.add(entry);
     count++;
-    if (count < (want.times ?? 1)) continue;
-    met.push(entry);
-    at++;
-    count = 0;
   }
   const last = entries.at(-1);
   if (!saw && last && !counted.has(last)) saw = `last answer: ${describeEntry(last)}`;
-  const sofar = count > 0 ? `${count} of ${goal[at]?.times ?? 1} so far` : "";
+  const sofar = count > 0 ? `${count} of ${want?.times ?? 1} so far` : "";
   const said = [saw, sofar].filter(Boolean).join("; ");
-  return { solved: false, met: at, ...(said ? { saw: said } : {}) };
+  return { solved: false, met: met.length, ...(said ? { saw: said } : {}) };
 }
