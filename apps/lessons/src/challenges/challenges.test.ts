@@ -317,6 +317,27 @@ test("the forgery asked for is a token issued here with only its sub changed, no
   expect(check(goal, [signUp, me({ ...mine, sub: "8" })]).solved).toBe(true);
 });
 
+test("the retry after the outage is the same sign-up, not just any", () => {
+  const goal = byId("outage-then-retry").goal;
+  const signUp = (status: number, email: string) =>
+    entry({
+      method: "POST",
+      path: "/users/",
+      status,
+      fields: { email },
+      ...(status === 503
+        ? { detail: "Database unavailable", headers: { "retry-after": "1" } }
+        : {}),
+    });
+  const outage = signUp(503, "me-1@example.com");
+  expect(check(goal, [outage, signUp(201, "other@example.com")])).toMatchObject({
+    solved: false,
+    met: 1,
+    saw: "POST /users/ not the same address as the 503's",
+  });
+  expect(check(goal, [outage, signUp(201, "me-1@example.com")]).solved).toBe(true);
+});
+
 describe("the request log", () => {
   test("an answer is published once its access line and its response are joined; old entries go first", async () => {
     const log = new RequestLog();

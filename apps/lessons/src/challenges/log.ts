@@ -26,9 +26,12 @@ const KEPT_BODY_FIELDS = ["grant_type", "email"];
  * the size from which curl sends `Expect: 100-continue` and holds the body back.
  */
 const MAX_BODY_BYTES = 1024;
-/** Answers the API gives only after reading the body, so its copy is whole: never a 408's. */
+/**
+ * Answers the API gives only after reading the body, so its copy is whole (credentials, a
+ * clashing address, a write the database refused): never a 408's, whose client stalled.
+ */
 const FROM_THE_BODY = (status: number) =>
-  (status >= 200 && status < 300) || status === 401 || status === 409;
+  (status >= 200 && status < 300) || status === 401 || status === 409 || status === 503;
 /** Access lines still waiting for their answer; bounded so a stray one cannot pile up. */
 const MAX_PENDING = 256;
 /** Entries kept: far more than any challenge reads, few enough that a request loop cannot grow it. */
