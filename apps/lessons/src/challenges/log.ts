@@ -2,11 +2,12 @@
  * The in-process API's request log, kept in memory for the challenges. Each entry starts as
  * the API's own access line (the `logger` the runner passes to `createApp`); an `app.wrap`
  * the runner adds then reads the answer the client got for the few things that line leaves
- * out (the query, the problem `detail`, headers such as `Allow`, a body's `grant_type` or
- * `email`), joined by the request id.
+ * out (the query, the problem `detail`, headers such as `Allow`, a small body's `grant_type`
+ * or `email`, the bearer token sent and the access token issued), joined by the request id.
  * An entry is published only once it is whole, so a check never sees half of it.
  */
 import type { AppOptions } from "@statuslab/api";
+import { extractBearerToken } from "@statuslab/auth";
 import { type JwtParts, jwtParts } from "../forge-token.ts";
 import type { LogEntry } from "./model.ts";
 
@@ -14,7 +15,7 @@ type Logger = NonNullable<AppOptions["logger"]>;
 /** The fields of the API's access line (method, path, status, duration_ms, request_id). */
 export type AccessFields = Parameters<NonNullable<Logger["access"]>>[0];
 
-/** Headers a challenge may ask about; nothing else of the answer is kept. */
+/** Headers a challenge may ask about; no other header is kept. */
 const KEPT_HEADERS = ["allow", "retry-after", "www-authenticate", "location", "ratelimit"];
 /**
  * Fields of a request body a challenge may ask about (which grant `POST /token` got, which
@@ -78,8 +79,7 @@ export class RequestLog {
       fields: await keptFields(body, response),
       headers,
     };
-    const bearer = /^\s*bearer +(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1];
-    const presented = bearer ? jwtParts(bearer) : undefined;
+    const presented = presentedToken(request);
     if (presented) entry.presented = presented;
     const issued = await issuedToken(request, response);
     if (issued) entry.issued = issued;
@@ -153,6 +153,15 @@ async function keptFields(
     // Not the JSON it claims to be: the check then sees no fields, as the API saw none.
   }
   return kept;
+}
+
+/** The bearer token of the request, read as the API reads it, when it is a JWT. */
+function presentedToken(request: Request): JwtParts | undefined {
+  try {
+    return jwtParts(extractBearerToken(request.headers.get("authorization")));
+  } catch {
+    return undefined; // no bearer credential at all
+  }
 }
 
 /** The access token a successful `POST` (sign-up, login, refresh) answered with, if any. */
