@@ -33,6 +33,7 @@ test("--url without a scheme suggests http://", () => {
     "did you mean http://localhost:8731?",
   );
   expect(urlProblem("127.0.0.1:8000/")).toContain("did you mean http://127.0.0.1:8000/?");
+  expect(urlProblem("//localhost:8000")).toContain("did you mean http://localhost:8000?");
   expect(urlProblem("http://localhost:8731")).toBeUndefined();
   expect(urlProblem("https://api.example.com/base")).toBeUndefined();
   expect(urlProblem("not a url")).toContain("must be an absolute URL");
@@ -52,6 +53,8 @@ describe("--lesson takes the menu's number or an id, and suggests the nearest", 
     ["0", "no lesson 0: the lessons are numbered 1 to 3"],
     ["12", "no lesson 12: the lessons are numbered 1 to 3"],
     ["xyzzy", "the lessons are 1 to 3: signing-up, duplicate-email, rate-limiting"],
+    ["", "--lesson needs a number or an id: the lessons are 1 to 3: signing-up,"],
+    [" ", "--lesson needs a number or an id: the lessons are 1 to 3: signing-up,"],
   ])("%p", (wanted, message) => {
     expect(() => findLesson(lessons, wanted)).toThrow(UsageError);
     expect(() => findLesson(lessons, wanted)).toThrow(message);

@@ -37,7 +37,8 @@ Usage: bun run lessons [options]
 Environment: LESSONS_STATE (progress file, default ./data/lessons-progress.json),
 NO_COLOR / FORCE_COLOR.
 Exit status: 0 done (interactive: whatever the steps answered; --auto: every
-step passed), 1 a step failed (--auto), 2 usage error or --url is not this API.`;
+step passed), 1 a step failed (--auto) or nothing answers at --url, 2 usage
+error or --url is not this API.`;
 
 export function parseCommandLine(argv: string[]): Args {
   let parsed: ReturnType<typeof parse>;
@@ -83,8 +84,9 @@ export function urlProblem(value: string): string | undefined {
   const shown = JSON.stringify(value);
   // `localhost:8731` parses as a URL with the scheme "localhost:": look for a missing scheme first.
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    const guess = `http://${value.replace(/^\/+/, "")}`;
-    if (URL.canParse(guess) && /^[\w.-]+(:\d+)?(\/|$)/.test(value)) {
+    const hostAndPath = value.replace(/^\/+/, "");
+    const guess = `http://${hostAndPath}`;
+    if (URL.canParse(guess) && /^[\w.-]+(:\d+)?(\/|$)/.test(hostAndPath)) {
       return `--url needs a scheme: did you mean ${guess}? (got ${shown})`;
     }
     return `--url must be an absolute URL such as http://localhost:8000 (got ${shown})`;
@@ -125,6 +127,9 @@ function distance(a: string, b: string): number {
  */
 export function findLesson<L extends { id: string }>(lessons: readonly L[], wanted: string): L {
   const text = wanted.trim().toLowerCase();
+  const all = `the lessons are 1 to ${lessons.length}: ${lessons.map((l) => l.id).join(", ")}`;
+  // Every id starts with "": an empty value would "suggest" the first lesson.
+  if (!text) throw new UsageError(`--lesson needs a number or an id: ${all}`);
   if (/^\d+$/.test(text)) {
     const byNumber = lessons[Number(text) - 1];
     if (byNumber) return byNumber;
@@ -140,8 +145,6 @@ export function findLesson<L extends { id: string }>(lessons: readonly L[], want
       .map((n) => ({ ...n, d: distance(text, n.lesson.id) }))
       .sort((a, b) => a.d - b.d)
       .find(({ d, lesson }) => d <= Math.max(2, lesson.id.length / 3));
-  const hint = nearest
-    ? `did you mean ${nearest.lesson.id} (${nearest.number})?`
-    : `the lessons are 1 to ${lessons.length}: ${lessons.map((l) => l.id).join(", ")}`;
+  const hint = nearest ? `did you mean ${nearest.lesson.id} (${nearest.number})?` : all;
   throw new UsageError(`no lesson ${JSON.stringify(wanted)}: ${hint}`);
 }

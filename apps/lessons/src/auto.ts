@@ -1,7 +1,8 @@
 /**
- * `--auto`: every lesson, no prompts, one line per step. It is the check that the lessons
- * still tell the truth about the API: any step whose status or asserted property differs
- * from its documentation fails the run, and so does a contract status code no step shows.
+ * `--auto`: every lesson, no prompts, one line per step and per challenge. It is the check
+ * that the lessons still tell the truth about the API: any step whose status or asserted
+ * property differs from its documentation fails the run, and so do a contract status code no
+ * step shows and a challenge whose reference solution its checker does not recognise.
  */
 import { challengesOf } from "./challenges/all.ts";
 import type { Challenge } from "./challenges/model.ts";

@@ -49,6 +49,22 @@ test("setup steps: what an earlier lesson taught (the sign-up), or marked so", (
   expect(taughtIn([first, second], secondSignUp)).toBe(first);
 });
 
+test("a repeat once the lesson is teaching is its point, not setup", () => {
+  const first = lesson("first", [signUp, me]);
+  const leading = { ...signUp };
+  const later = { ...signUp };
+  const second = lesson("second", [leading, expired, later]);
+  const setup = setupSteps([first, second]);
+  expect(setup.has(leading)).toBe(true);
+  expect(setup.has(later)).toBe(false);
+
+  // In the outage lesson, the sign-up after the outage (201 again, not 409) is taught.
+  const outage = lessons.find((l) => l.id === "database-outage");
+  const after = outage?.steps.find((s) => s.id === "sign-up-after");
+  if (!after) throw new Error("the outage lesson's sign-up-after step is gone");
+  expect(setupSteps(lessons).has(after)).toBe(false);
+});
+
 test("in the real lessons, lesson 1 teaches sign-up and later lessons reuse it as setup", () => {
   const setup = setupSteps(lessons);
   const [signingUp, duplicate] = lessons;
@@ -56,4 +72,28 @@ test("in the real lessons, lesson 1 teaches sign-up and later lessons reuse it a
   expect(setup.has(duplicate?.steps[0] as never)).toBe(true);
   // Every lesson still has something to predict.
   for (const l of lessons) expect(l.steps.some((s) => !setup.has(s))).toBe(true);
+});
+
+test("a forged token's inputs are what the step uses: skipping the step that captures them warns and blocks", () => {
+  const protectedRoute = lessons.find((l) => l.id === "protected-route");
+  if (!protectedRoute) throw new Error("the protected-route lesson is gone");
+  const steps = protectedRoute.steps;
+  const at = (id: string) => steps.findIndex((s) => s.id === id);
+  const tampered = steps[at("tampered-token")] as (typeof steps)[number];
+  expect(variablesUsedBy(tampered).sort()).toEqual(["finnId", "token"]);
+  expect(dependentsOf(steps, at("throwaway-sign-up")).map((d) => d.step.id)).toContain(
+    "tampered-token",
+  );
+  expect(setterOf(steps, at("tampered-token"), "finnId")).toBe(at("throwaway-sign-up"));
+});
+
+test("a setup login points to the logging-in lesson, not the first lesson that happens to log in", () => {
+  const replay = lessons.find((l) => l.id === "replay-detection");
+  const login = replay?.steps.find(
+    (s) => setupSteps(lessons).has(s) && s.request.path === "/token",
+  );
+  if (!login) throw new Error("the replay lesson no longer starts with a setup login");
+  expect(taughtIn(lessons, login)?.id).toBe("logging-in");
+  const signUpAgain = lessons[1]?.steps[0];
+  expect(signUpAgain && taughtIn(lessons, signUpAgain)?.id).toBe("signing-up");
 });

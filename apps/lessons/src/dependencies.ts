@@ -4,6 +4,7 @@
  * prediction and gets a one-line explanation, because an earlier lesson already taught it.
  */
 import type { Lesson, Step } from "./model.ts";
+import { madeBefore, powerReads } from "./powers.ts";
 import { variablesSetBy } from "./run-state.ts";
 import { placeholdersIn } from "./template.ts";
 
@@ -12,12 +13,10 @@ export function variablesUsedBy(step: Step): string[] {
   const used = new Set(placeholdersIn(step.request));
   if (step.request.bearer) used.add(step.request.bearer);
   for (const power of [...(step.before ?? []), ...(step.after ?? [])]) {
-    if (power.power === "mint-expired-token") used.add(power.userId);
+    for (const name of powerReads(power)) used.add(name);
   }
-  // What the step's own `before` powers mint is not an input.
-  for (const power of step.before ?? []) {
-    if (power.power === "mint-expired-token") used.delete(power.into);
-  }
+  // What the step's own `before` powers make (a minted or forged token) is not an input.
+  for (const name of madeBefore(step)) used.delete(name);
   return [...used];
 }
 
@@ -68,24 +67,34 @@ const titleNames = (lesson: Lesson, status: number) =>
 /**
  * Setup steps of every lesson: `setup` when the lesson says so; otherwise a success that an
  * earlier lesson already showed (the sign-up most lessons start with), unless this lesson's
- * title names its code. A failure is never setup: each one is the point of its step.
+ * title names its code, and only before the lesson's first teaching step. A failure is never
+ * setup: each one is the point of its step. Nor is a repeat once the lesson is under way: the
+ * same sign-up after the outage, a sign-up with a freed address, a login after a replay are
+ * what those lessons set out to show, and their own "why" must not shrink to one line.
  */
 export function setupSteps(lessons: readonly Lesson[]): Set<Step> {
   const setup = new Set<Step>();
   const taught = new Set<string>();
   for (const lesson of lessons) {
+    let preparing = true;
     for (const step of lesson.steps) {
       const { status } = step.expect;
       const repeat = status < 300 && taught.has(signature(step)) && !titleNames(lesson, status);
-      if (step.setup ?? repeat) setup.add(step);
+      if (step.setup ?? (preparing && repeat)) setup.add(step);
+      else preparing = false;
     }
     for (const step of lesson.steps) taught.add(signature(step));
   }
   return setup;
 }
 
-/** The lesson that first taught what a setup step does, for its one-line explanation. */
+/**
+ * The lesson that teaches what a setup step does, for its one-line explanation: the first
+ * whose title names its code ("Logging in: 200, …" for a login), else the first to show it
+ * (a login first appears in the duplicate-email lesson, which is not about logging in).
+ */
 export function taughtIn(lessons: readonly Lesson[], step: Step): Lesson | undefined {
   const sig = signature(step);
-  return lessons.find((l) => l.steps.some((s) => s !== step && signature(s) === sig));
+  const showing = lessons.filter((l) => l.steps.some((s) => s !== step && signature(s) === sig));
+  return showing.find((l) => titleNames(l, step.expect.status)) ?? showing[0];
 }

@@ -67,7 +67,11 @@ export function terminalInput(stdin: NodeJS.ReadStream, onInterrupt: () => void)
           echo("\n");
           return text;
         }
-        if (ch === "\x04") return undefined;
+        if (ch === "\x04") {
+          // Ctrl-D: the runner ends here; end the prompt's line so the shell's starts on its own.
+          echo("\n");
+          return undefined;
+        }
         if (ch === "\x7f" || ch === "\b") {
           if (text) {
             text = text.slice(0, -1);
@@ -130,7 +134,7 @@ export function lineInput(stdin: NodeJS.ReadableStream, echo: (text: string) => 
     poll: () => undefined,
     async line() {
       const line = await next();
-      if (line !== undefined) echo(`${line.trim()}\n`);
+      echo(line === undefined ? "(end of input)\n" : `${line.trim()}\n`);
       return line?.trim();
     },
     close() {

@@ -23,8 +23,11 @@ import type { Target } from "./target.ts";
 
 /** What a lesson's challenges get to talk to the learner and reach the API. */
 export interface ChallengeContext {
-  /** Lines of output (not paged). */
-  print: (...lines: string[]) => void;
+  /**
+   * Text as it is, newlines included, never paged: the learner reads it while working in
+   * another terminal.
+   */
+  print: (text: string) => void;
   input: Input;
   style: Style;
   target: Target;
@@ -91,9 +94,8 @@ class Session {
     return lessonState(loadProgress(this.o.statePath), lesson, this.challengeIds(lesson));
   }
 
-  private mark(lesson: Lesson): { mark: string; note: string } {
+  private mark(lesson: Lesson, state: LessonState): { mark: string; note: string } {
     const { style } = this.o.view;
-    const state = this.state(lesson);
     switch (state.kind) {
       case "done":
         return { mark: style.green("✓"), note: "" };
@@ -128,8 +130,9 @@ class Session {
       await screen.say(style.bold("Status Code Lab — lessons"), style.dim(`API: ${where}`), "");
       let done = 0;
       for (const [i, lesson] of lessons.entries()) {
-        const { mark, note } = this.mark(lesson);
-        if (this.state(lesson).kind === "done") done++;
+        const state = this.state(lesson);
+        const { mark, note } = this.mark(lesson, state);
+        if (state.kind === "done") done++;
         const text = `${lesson.title}${note ? ` — ${note}` : ""}`;
         const [head = "", ...rest] = wrap(text, width - 8);
         await screen.say(
@@ -157,8 +160,8 @@ class Session {
           if ((await this.lesson(chosen, Number(answer))) === "eof") return;
           break;
         }
-        await screen.say(
-          answer === "" || !/^\d+$/.test(answer)
+        screen.reply(
+          !/^\d+$/.test(answer)
             ? `Type a lesson's number, 1 to ${lessons.length}, then Enter; or q to quit.`
             : `There is no lesson ${answer}: the lessons are 1 to ${lessons.length}.`,
         );
@@ -168,7 +171,9 @@ class Session {
 
   async lesson(lesson: Lesson, number: number): Promise<LessonEnd> {
     const { screen } = this;
-    const { style, width } = this.o.view;
+    const from = await this.resumeAt(lesson, number);
+    if (from === "quit" || from === "eof") return from;
+    if (from === "challenge") return this.challengeOnly(lesson, number);
     const play = new LessonPlay(
       {
         screen,
@@ -181,8 +186,6 @@ class Session {
       lesson,
       number,
     );
-    const from = await this.resumeAt(lesson, number);
-    if (from === "quit" || from === "eof") return from;
     if (from > 0) await play.replay(from);
     const end = await play.steps(from);
     if (end !== "finished") return end;
@@ -190,47 +193,70 @@ class Session {
     const quiz = await askQuiz(screen, {
       lesson,
       number,
-      sent: play.sent,
+      answered: play.answered,
       isSetup: (step) => this.setup.has(step),
       catalog: this.o.statusCodes.map((d) => d.code),
       random: this.o.random ?? Math.random,
     });
     if (quiz === "quit" || quiz === "eof") return quiz;
 
-    // A challenge builds on what the steps showed: offered once every required step passed.
-    const stepsDone = lesson.steps.every(
-      (step) => step.optional || play.results.get(step.id)?.outcome === "passed",
-    );
-    const challenges = await (stepsDone ? (this.o.runChallenges ?? noChallenges) : noChallenges)(
-      lesson,
-      {
-        print: (...lines) => screen.print(...lines),
-        input: this.o.input,
-        style,
-        target: this.o.target,
-      },
-    );
-    for (const id of challenges.solved) recordChallengeSolved(this.o.statePath, lesson.id, id);
-    if (challenges.quit) return "quit";
-    // The solved screen names what the log showed and what it teaches: read before the end.
-    if (challenges.solved.length) {
-      await screen.prompt("[Enter] finish the lesson   [q] quit");
-      const key = await screen.choose(["enter", "q"]);
-      if (key !== "enter") return key === "q" ? "quit" : "eof";
+    // A challenge builds on what the steps showed: offered once every required step passed,
+    // in this sitting or an earlier one.
+    if (this.state(lesson).kind !== "open") {
+      const challenges = await this.challenges(lesson);
+      if (challenges !== "finished") return challenges;
     }
 
     const results = [...play.results.values()];
     const passed = results.filter((r) => r.outcome === "passed").length;
     const failed = results.filter((r) => r.outcome === "failed").length;
-    const skipped = lesson.steps.length - passed - failed;
+    const skipped = results.length - passed - failed;
+    const replayed = play.replayed ? ` (steps 1-${play.replayed} run again from last time)` : "";
     const { right, made } = play.predictions;
+    return this.end(lesson, number, [
+      `${passed} passed, ${failed} failed, ${skipped} skipped${replayed}`,
+      `Predictions: ${made ? `${right} of ${made} right` : "none made"}${quiz ? ` · quiz: ${quiz.right} of ${quiz.total} right` : ""}`,
+    ]);
+  }
+
+  /** Straight to the challenges of a lesson whose steps all passed before. */
+  private async challengeOnly(lesson: Lesson, number: number): Promise<LessonEnd> {
+    const challenges = await this.challenges(lesson);
+    if (challenges !== "finished") return challenges;
+    return this.end(lesson, number, []);
+  }
+
+  /** Runs the lesson's challenges and records what they solved. */
+  private async challenges(lesson: Lesson): Promise<LessonEnd> {
+    const { screen } = this;
+    const run = this.o.runChallenges ?? noChallenges;
+    const outcome = await run(lesson, {
+      print: (text) => screen.raw(text),
+      input: this.o.input,
+      style: this.o.view.style,
+      target: this.o.target,
+    });
+    for (const id of outcome.solved) recordChallengeSolved(this.o.statePath, lesson.id, id);
+    if (outcome.quit) return "quit";
+    // The solved screen names what the log showed and what it teaches: read before the end.
+    if (outcome.solved.length) {
+      await screen.prompt("[Enter] finish the lesson   [q] quit");
+      const key = await screen.choose(["enter", "q"]);
+      if (key !== "enter") return key === "q" ? "quit" : "eof";
+    }
+    return "finished";
+  }
+
+  /** The lesson's last screen: what this sitting did, where the lesson stands, its takeaway. */
+  private async end(lesson: Lesson, number: number, sitting: string[]): Promise<LessonEnd> {
+    const { screen } = this;
+    const { style, width } = this.o.view;
     screen.clear();
     await screen.say(
       style.bold(`Lesson ${number} · ${lesson.title} — end`),
-      `${passed} passed, ${failed} failed, ${skipped} skipped`,
-      `Predictions: ${made ? `${right} of ${made} right` : "none made"}${quiz ? ` · quiz: ${quiz.right} of ${quiz.total} right` : ""}`,
+      ...sitting,
       "",
-      ...wrap(this.verdict(lesson), width),
+      ...this.verdict(lesson),
       "",
       style.bold("Takeaway"),
       ...wrap(lesson.takeaway, width, "  "),
@@ -239,28 +265,53 @@ class Session {
     return (await screen.choose(["enter", "q"])) === "eof" ? "eof" : "finished";
   }
 
-  /** Where the lesson is done or what is still open, in one sentence. */
-  private verdict(lesson: Lesson): string {
-    const { style } = this.o.view;
+  /** Where the lesson is done or what is still open, in one sentence (wrapped, then coloured). */
+  private verdict(lesson: Lesson): string[] {
+    const { style, width } = this.o.view;
     const state = this.state(lesson);
-    if (state.kind === "done") return style.green("✓ Lesson done: every step passed.");
-    if (state.kind === "steps-done") {
-      return style.yellow(`◐ Steps done, challenge open: ${state.openChallenges.join(", ")}.`);
+    const challenges = this.challengeIds(lesson).length > 0;
+    if (state.kind === "done") {
+      const what = challenges ? "every step passed, challenge solved" : "every step passed";
+      return wrap(`✓ Lesson done: ${what}.`, width).map(style.green);
     }
-    const titles = lesson.steps
-      .filter((s) => state.kind === "open" && state.missing.includes(s.id))
-      .map((s) => `"${s.title}"`);
-    return style.yellow(
-      `Not done yet: a lesson is done when every step has passed. Still to pass: ${titles.join(", ")}.`,
-    );
+    if (state.kind === "steps-done") {
+      const text = `◐ Steps done, challenge open: ${state.openChallenges.join(", ")}.`;
+      return wrap(text, width).map(style.yellow);
+    }
+    const missing = state.kind === "open" ? state.missing : [];
+    const titles = lesson.steps.filter((s) => missing.includes(s.id)).map((s) => `"${s.title}"`);
+    const rule = challenges
+      ? "every step has passed and its challenge, offered once they have, is solved"
+      : "every step has passed";
+    const text = `Not done yet: a lesson is done when ${rule}. Still to pass: ${titles.join(", ")}.`;
+    return wrap(text, width).map(style.yellow);
   }
 
-  /** Step to start at: where the learner left off, if they want to resume. */
-  private async resumeAt(lesson: Lesson, number: number): Promise<number | "quit" | "eof"> {
+  /**
+   * Step to start at: where the learner left off, if they want to resume; or, once every step
+   * has passed and a challenge is open, straight to the challenge if they want.
+   */
+  private async resumeAt(
+    lesson: Lesson,
+    number: number,
+  ): Promise<number | "challenge" | "quit" | "eof"> {
+    const { screen } = this;
+    const state = this.state(lesson);
+    if (state.kind === "steps-done" && this.o.runChallenges) {
+      screen.clear();
+      await screen.say(
+        this.o.view.style.bold(`Lesson ${number} · ${lesson.title}`),
+        "",
+        `Every step has passed; still open: ${state.openChallenges.join(", ")}.`,
+      );
+      await screen.prompt("[c] go to the challenge   [Enter] play the steps again   [q] quit");
+      const key = await screen.choose(["c", "enter", "q"]);
+      if (key === "q" || key === "eof") return key === "q" ? "quit" : "eof";
+      return key === "c" ? "challenge" : 0;
+    }
     const entry = loadProgress(this.o.statePath).lessons[lesson.id];
     const reached = entry?.reached ?? 0;
     if (reached <= 0 || reached >= lesson.steps.length) return 0;
-    const { screen } = this;
     screen.clear();
     await screen.say(
       this.o.view.style.bold(`Lesson ${number} · ${lesson.title}`),

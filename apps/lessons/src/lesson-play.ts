@@ -38,14 +38,21 @@ type StepEnd = "next" | "quit" | "eof";
 
 export class LessonPlay {
   readonly run: LessonRun;
-  /** The last result of each step, by id. */
+  /** The last result of each step the learner played, by id (not those replayed on resuming). */
   readonly results = new Map<string, StepResult>();
-  /** Ids of the steps that were sent, for the quiz. */
-  readonly sent = new Set<string>();
+  /** Steps run again unattended on resuming: they count for nothing. */
+  replayed = 0;
+  /**
+   * Ids of the steps that answered as documented, for the quiz: it asks "which status came
+   * back?" and scores against the documented status, so a step that answered otherwise is out.
+   */
+  readonly answered = new Set<string>();
   readonly predictions = { right: 0, made: 0 };
   private readonly runOptions: RunOptions;
   /** The next step is drawn below what is on screen rather than on a clear one. */
   private keepScreen = false;
+  /** `q` during a Retry-After countdown: the step is skipped, then the lesson ends. */
+  private quitWaiting = false;
 
   constructor(
     private readonly c: PlayContext,
@@ -56,14 +63,21 @@ export class LessonPlay {
     this.runOptions = {
       target: c.target,
       mode: "interactive",
-      countdown: (seconds) => countdown(c.screen, seconds),
-      onPower: (power, phase) => {
-        this.c.screen.print(this.c.screen.view.style.dim(`  ⚙ ${powerText(power.power, phase)}`));
+      countdown: async (seconds) => {
+        const choice = await countdown(c.screen, seconds);
+        if (choice === "quit") this.quitWaiting = true;
+        return choice === "send" ? "send" : "skip";
+      },
+      onPower: ({ power }) => {
+        this.c.screen.print(this.c.screen.view.style.dim(`  ⚙ ${powerText(power)}`));
       },
     };
   }
 
-  /** Resuming: the steps before `upTo` run again unattended, so their state exists again. */
+  /**
+   * Resuming: the steps before `upTo` run again unattended, so their state exists again. Their
+   * passes are not recorded: a step skipped last time and replayed now was never the learner's.
+   */
   async replay(upTo: number): Promise<void> {
     const { screen } = this.c;
     const { style } = screen.view;
@@ -73,9 +87,10 @@ export class LessonPlay {
       const result = step.optional
         ? skipped(step, this.run, "optional; not replayed")
         : await executeStep(step, this.run, prepareStep(step, this.run, options), options);
-      this.record(step, result);
+      if (result.outcome === "passed") this.answered.add(step.id);
       await screen.say(`  ${stepLine(result, style)}`);
     }
+    this.replayed = upTo;
     // The step reached follows below, so what was replayed stays in view.
     this.keepScreen = true;
   }
@@ -95,8 +110,9 @@ export class LessonPlay {
 
   private record(step: Step, result: StepResult) {
     this.results.set(step.id, result);
-    if (result.responses.length) this.sent.add(step.id);
-    if (result.outcome === "passed") recordStepPassed(this.c.statePath, this.lesson.id, step.id);
+    if (result.outcome !== "passed") return;
+    this.answered.add(step.id);
+    recordStepPassed(this.c.statePath, this.lesson.id, step.id);
   }
 
   private async header(i: number, step: Step) {
@@ -184,7 +200,7 @@ export class LessonPlay {
     const result = await executeStep(step, this.run, prepared, this.runOptions);
     this.record(step, result);
     // Skipped during the Retry-After countdown: the next step, as with `s` at the prompt.
-    if (result.outcome === "skipped") return "next";
+    if (result.outcome === "skipped") return this.quitWaiting ? "quit" : "next";
     let verdict: string | undefined;
     if (guess !== undefined && result.status !== undefined) {
       this.predictions.made++;
@@ -219,10 +235,12 @@ export class LessonPlay {
       ? ` · predictions ${this.predictions.right} of ${this.predictions.made} right`
       : "";
     const mark = result.outcome === "passed" ? style.green("✓") : style.red("✗");
+    // Nothing came back (the API is gone): the expected status here would read as the answer.
+    const got = result.status === undefined ? "no answer" : statusLabel(result.status, style);
     await screen.room(4);
     await screen.say(
       "",
-      `${mark} ${statusLabel(result.status ?? step.expect.status, style)}${verdict ? ` · ${verdict}` : ""}${style.dim(`${score} · step ${i + 1} of ${this.lesson.steps.length}`)}`,
+      `${mark} ${got}${verdict ? ` · ${verdict}` : ""}${style.dim(`${score} · step ${i + 1} of ${this.lesson.steps.length}`)}`,
     );
     return this.next(last);
   }
@@ -256,7 +274,7 @@ export class LessonPlay {
       if (answer === "h" || answer === "s") return answer;
       if (answer === "") return "send";
       if (/^[1-5]\d\d$/.test(answer)) return Number(answer);
-      await screen.say(`"${answer}" is not a status code: three digits from 100 to 599, e.g. 404.`);
+      screen.reply(`"${answer}" is not a status code: three digits from 100 to 599, e.g. 404.`);
     }
   }
 

@@ -12,13 +12,14 @@ import { type Input, lineInput, terminalInput } from "./input.ts";
 import { runInteractive } from "./interactive.ts";
 import { lessons } from "./lessons/index.ts";
 import type { Lesson } from "./model.ts";
-import { progressPath, resetProgress } from "./progress.ts";
+import { progressPath, progressProblem, resetProgress } from "./progress.ts";
 import { statusCodes } from "./status-codes.ts";
 import { remoteTarget, startInProcess, type Target } from "./target.ts";
 import { notThisApi } from "./url-check.ts";
 
 const EXIT_USAGE = 2;
 const EXIT_INTERRUPTED = 130;
+const EXIT_BROKEN_PIPE = 141;
 
 async function main(argv: string[]): Promise<number> {
   let args: Args;
@@ -32,6 +33,12 @@ async function main(argv: string[]): Promise<number> {
   if (args.help) {
     console.log(USAGE);
     return 0;
+  }
+  // `--auto` keeps no progress; the menu and `--reset` do, and a bad LESSONS_STATE stops them here.
+  const problem = args.auto ? undefined : progressProblem(progressPath());
+  if (problem) {
+    console.error(`bun run lessons: ${problem}`);
+    return EXIT_USAGE;
   }
   if (args.reset) {
     const path = progressPath();
@@ -72,17 +79,19 @@ async function main(argv: string[]): Promise<number> {
   process.on("SIGINT", interrupted);
   process.on("SIGTERM", interrupted);
   process.on("SIGHUP", interrupted);
+  // `--auto | head`: the reader is gone. Stop as a program killed by SIGPIPE does, rather than
+  // print a stack trace and go on running every step for nobody.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    void shutdown(EXIT_BROKEN_PIPE);
+  });
 
   if (args.url) {
     target = remoteTarget(args.url);
-    if (!(await reachable(target.baseUrl))) {
-      console.error(`bun run lessons: cannot reach the API at ${target.baseUrl} (is it running?)`);
-      return 1;
-    }
     const elsewhere = await notThisApi(target.baseUrl);
     if (elsewhere) {
-      console.error(`bun run lessons: ${elsewhere}`);
-      return EXIT_USAGE;
+      console.error(`bun run lessons: ${elsewhere.message}`);
+      return elsewhere.reachable ? EXIT_USAGE : 1;
     }
   } else {
     if (!args.json) note(style.dim("Starting the API in-process on a temporary database…"));
@@ -107,6 +116,8 @@ async function main(argv: string[]): Promise<number> {
       return exitCode;
     }
     const write = (text: string) => process.stdout.write(text);
+    // Read on every use: a resized terminal gets text wrapped and paged to its new size.
+    const width = () => Math.min(process.stdout.columns || 80, 100);
     input = process.stdin.isTTY
       ? terminalInput(process.stdin, interrupted)
       : lineInput(process.stdin, write);
@@ -116,11 +127,10 @@ async function main(argv: string[]): Promise<number> {
       target,
       input,
       write,
-      // Read on every use: a resized terminal gets text wrapped and paged to its new size.
       view: {
         style,
         get width() {
-          return Math.min(process.stdout.columns || 80, 100);
+          return width();
         },
       },
       clearScreen: Boolean(process.stdout.isTTY),
@@ -134,29 +144,12 @@ async function main(argv: string[]): Promise<number> {
         : {}),
       statePath: progressPath(),
       ...(only ? { only } : {}),
-      // The challenges print as they are, unpaged: the learner reads them while using curl.
       challengeIdsOf,
-      runChallenges: (lesson, { input, style, target }) =>
-        runChallenges(lesson, {
-          print: write,
-          input,
-          style,
-          target,
-          width: Math.min(process.stdout.columns || 80, 100),
-        }),
+      runChallenges: (lesson, context) => runChallenges(lesson, { ...context, width: width() }),
     });
   } finally {
     input?.close();
     await target.close();
-  }
-}
-
-async function reachable(baseUrl: string): Promise<boolean> {
-  try {
-    await fetch(`${baseUrl}/`, { signal: AbortSignal.timeout(5000) });
-    return true;
-  } catch {
-    return false;
   }
 }
 

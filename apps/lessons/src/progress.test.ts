@@ -7,6 +7,7 @@ import {
   lessonState,
   loadProgress,
   progressPath,
+  progressProblem,
   recordChallengeSolved,
   recordReached,
   recordStepPassed,
@@ -87,4 +88,26 @@ test("a corrupt file, or version 1's unearned ✓ marks, are no progress", () =>
 test("the menu shows the path relative to the working directory when it is below it", () => {
   expect(displayPath("/home/a/data/p.json", "/home/a")).toBe("./data/p.json");
   expect(displayPath("/tmp/p.json", "/home/a")).toBe("/tmp/p.json");
+});
+
+test("a LESSONS_STATE that cannot hold a file is one clear line and exit 2, not a stack trace", async () => {
+  const aFile = join(dir, "a-file");
+  writeFileSync(aFile, "");
+  expect(progressProblem(join(dir, "state", "progress.json"))).toBeUndefined();
+  expect(progressProblem(dir)).toBe(`${dir} is a directory: LESSONS_STATE must name a file`);
+  expect(progressProblem(join(aFile, "progress.json"))).toStartWith(
+    `cannot keep progress in ${join(aFile, "progress.json")}: ENOTDIR`,
+  );
+
+  for (const args of [["--reset"], ["--lesson", "1"]]) {
+    const child = Bun.spawn([process.execPath, join(import.meta.dir, "main.ts"), ...args], {
+      env: { ...process.env, LESSONS_STATE: dir },
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [stderr, code] = await Promise.all([new Response(child.stderr).text(), child.exited]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`bun run lessons: ${dir} is a directory: LESSONS_STATE must name a file\n`);
+  }
 });

@@ -4,7 +4,7 @@
  * is done only when every required step passed and every challenge is solved, so skipping
  * through a lesson never marks it done. A missing or unreadable file is simply no progress.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import type { Lesson } from "./model.ts";
 
@@ -122,6 +122,25 @@ export function lessonState(
   if (missing.length) return { kind: "open", reached: entry.reached, missing };
   const openChallenges = challengeIds.filter((id) => !entry.challenges.includes(id));
   return openChallenges.length ? { kind: "steps-done", openChallenges } : { kind: "done" };
+}
+
+/**
+ * Why progress cannot be kept at `path`, in one line; undefined when it can. Checked once at
+ * start, so a bad LESSONS_STATE is a usage error rather than a crash in the middle of a step.
+ */
+export function progressProblem(path: string): string | undefined {
+  try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+      return `${path} is a directory: LESSONS_STATE must name a file`;
+    }
+    mkdirSync(dirname(path), { recursive: true });
+    const probe = `${path}.${process.pid}.tmp`;
+    writeFileSync(probe, "");
+    rmSync(probe);
+    return undefined;
+  } catch (error) {
+    return `cannot keep progress in ${path}: ${error instanceof Error ? error.message : error}`;
+  }
 }
 
 export function resetProgress(path: string): void {

@@ -7,20 +7,20 @@ import type { Screen } from "./screen.ts";
 export interface QuizOptions {
   lesson: Lesson;
   number: number;
-  /** Ids of the steps that were sent: only those are asked about. */
-  sent: ReadonlySet<string>;
+  /** Ids of the steps that answered as documented: only those are asked about. */
+  answered: ReadonlySet<string>;
   isSetup: (step: Step) => boolean;
   catalog: readonly number[];
   random: () => number;
 }
 
-/** The score, or undefined when no step was sent (nothing to ask about). */
+/** The score, or undefined when no step answered as documented (nothing to ask about). */
 export async function askQuiz(
   screen: Screen,
   options: QuizOptions,
 ): Promise<{ right: number; total: number } | undefined | "quit" | "eof"> {
   const { lesson } = options;
-  const steps = quizSteps(lesson, options.sent, options.isSetup);
+  const steps = quizSteps(lesson, options.answered, options.isSetup);
   if (!steps.length) return undefined;
   const questions = buildQuiz(lesson, steps, options.catalog, options.random);
   const { style, width } = screen.view;
@@ -45,7 +45,7 @@ export async function askQuiz(
       if (typed === "") break;
       chosen = chosenCode(question, typed);
       if (chosen !== undefined) break;
-      await screen.say(
+      screen.reply(
         `"${typed}" is not one of the choices: type 1 to ${question.choices.length}, or the code.`,
       );
     }

@@ -9,7 +9,7 @@ const five = lesson("five", steps);
 const catalog = [200, 201, 204, 400, 401, 403, 404, 409, 415, 422, 429, 500, 503];
 const all = new Set(steps.map((s) => s.id));
 
-test("three questions spread over the steps that were sent, teaching ones first", () => {
+test("three questions spread over the steps that answered as documented, teaching ones first", () => {
   expect(quizSteps(five, all).map((s) => s.id)).toEqual(["a", "c", "e"]);
   expect(quizSteps(five, new Set(["b", "d"])).map((s) => s.id)).toEqual(["b", "d"]);
   expect(quizSteps(five, new Set())).toEqual([]);

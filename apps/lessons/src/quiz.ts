@@ -1,6 +1,6 @@
 /**
  * The quiz at the end of a lesson: three "what did this request answer?" questions drawn
- * from the steps the learner sent, each with four status codes to choose from, scored.
+ * from the steps that answered as documented, each with four codes to choose from, scored.
  * Which steps are asked is fixed (spread over the lesson); the order of the choices is not.
  */
 import type { Lesson, Step } from "./model.ts";
@@ -38,13 +38,13 @@ function shuffle<T>(items: T[], random: () => number): T[] {
 /** `/users/{{aliceId}}` reads as `/users/{aliceId}`. */
 const shownPath = (path: string) => path.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, "{$1}");
 
-/** The steps a quiz asks about, in lesson order: teaching steps first, one per title. */
+/** The steps a quiz asks about, in lesson order: teaching steps unless fewer than three. */
 export function quizSteps(
   lesson: Lesson,
-  sent: ReadonlySet<string>,
+  answered: ReadonlySet<string>,
   isSetup: (step: Step) => boolean = () => false,
 ): Step[] {
-  const candidates = lesson.steps.filter((s) => sent.has(s.id));
+  const candidates = lesson.steps.filter((s) => answered.has(s.id));
   const teaching = candidates.filter((s) => !isSetup(s));
   const pool = teaching.length >= QUESTIONS ? teaching : candidates;
   return spread(pool, QUESTIONS);

@@ -93,3 +93,20 @@ test("text wraps at word boundaries at any width, a long title included", () => 
     expect(lines.join(" ")).toBe(title);
   }
 });
+
+test("Ctrl-D at a prompt ends its line, so the shell's prompt does not join it", async () => {
+  const { screen, out } = screenOf(24, 80, keys("eof"));
+  await screen.prompt("[Enter] next step   [q] quit");
+  expect(await screen.choose(["enter", "q"])).toBe("eof");
+  expect(out()).toEndWith("[Enter] next step   [q] quit \n");
+});
+
+test("on a narrow terminal a prompt that wraps keeps room for all its rows", async () => {
+  const { screen, out } = screenOf(10, 20, keys("enter"));
+  screen.clear();
+  await screen.say(...Array.from({ length: 5 }, (_, i) => `line ${i + 1}`));
+  // 45 columns: three rows at 20. Blank + 3 rows + the answer's row after 5 lines fills all 10.
+  await screen.prompt("[Enter] next step   [h] hint   [q] quit now");
+  expect(out().indexOf(MORE)).toBeGreaterThan(-1);
+  expect(out().indexOf(MORE)).toBeLessThan(out().indexOf("[Enter] next step"));
+});

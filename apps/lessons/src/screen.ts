@@ -60,12 +60,22 @@ export class Screen {
     }
   }
 
-  /** Lines at once, never paged (a callback that cannot wait, a challenge's own screen). */
+  /** Lines at once, never paged (a power's note, from a callback that cannot wait). */
   print(...lines: string[]): void {
     for (const text of lines.join("\n").split("\n")) {
       this.used += this.o.terminal ? rowsOf(text, this.o.terminal.columns()) : 1;
       this.o.write(`${text}\n`);
     }
+  }
+
+  /**
+   * The reply to an answer the learner typed that will not do. They are reading the bottom of
+   * the screen, so it is never paged and the prompt that follows does not page either: a
+   * "more" there would stand where the reply should and take the keys typed next.
+   */
+  reply(line: string): void {
+    this.used = 0;
+    this.print(line);
   }
 
   /** Makes sure `rows` more fit before paging (a status line and its prompt stay together). */
@@ -94,14 +104,18 @@ export class Screen {
   /** A prompt on its own line after a blank one; the answer follows it. */
   async prompt(text: string): Promise<void> {
     this.lastPrompt = text.split("\n").at(-1) ?? text;
-    const lines = text.split("\n").length;
-    await this.room(lines + 2);
-    // The blank line and any lines above the last; the answer's Enter ends the last one.
-    this.used += lines;
+    const terminal = this.o.terminal;
+    // Rows, not lines: on a narrow terminal a prompt's line wraps like any other.
+    const rows = text
+      .split("\n")
+      .reduce((sum, line) => sum + (terminal ? rowsOf(line, terminal.columns()) : 1), 0);
+    await this.room(rows + 2);
+    // The blank line and the rows above the last; the answer's Enter ends the last one.
+    this.used += rows;
     this.o.write(`\n${this.o.view.style.dim(text)} ${this.o.input.interactive ? "" : "› "}`);
   }
 
-  /** Raw text, not counted (a countdown redrawing its line). */
+  /** Raw text, not counted (a countdown redrawing its line, a challenge's own screen). */
   raw(text: string): void {
     this.o.write(text);
   }
@@ -111,7 +125,11 @@ export class Screen {
     const live = this.o.input.interactive;
     for (;;) {
       const key = await this.o.input.key();
-      if (key === "eof") return "eof";
+      if (key === "eof") {
+        // Ctrl-D ends the runner: end the prompt's line so the shell's starts on its own.
+        if (live) this.o.write("\n");
+        return "eof";
+      }
       if ((keys as readonly string[]).includes(key)) {
         // Raw mode echoes nothing: end the prompt's line so what follows starts on its own.
         if (live) this.o.write("\n");

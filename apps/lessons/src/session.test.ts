@@ -11,7 +11,8 @@ import { plain } from "./color.ts";
 import { lineInput } from "./input.ts";
 import { type InteractiveOptions, runInteractive } from "./interactive.ts";
 import type { Lesson } from "./model.ts";
-import { lessonState, loadProgress, recordReached } from "./progress.ts";
+import { lessonState, loadProgress, recordReached, recordStepPassed } from "./progress.ts";
+import { MORE } from "./screen.ts";
 import { statusCodes } from "./status-codes.ts";
 import { fakeTarget, lesson, step, stubApi } from "./test-support.ts";
 
@@ -167,7 +168,7 @@ test("challenges run after the steps and quiz; open ones keep the lesson ◐, so
     challengeIdsOf: () => ["get-a-409"],
     runChallenges: async (l, { print, style, target: t, input }) => {
       seen.push(`${l.id} ${t.baseUrl === api.baseUrl} ${typeof input.key} ${style.enabled}`);
-      print("the challenge speaks");
+      print("the challenge speaks\n");
       return { solved: [], quit: false };
     },
   });
@@ -185,6 +186,8 @@ test("challenges run after the steps and quiz; open ones keep the lesson ◐, so
 });
 
 test("a lesson left midway resumes where it was, running the earlier steps again first", async () => {
+  recordStepPassed(statePath, "three", "sign-up");
+  recordStepPassed(statePath, "three", "echo");
   recordReached(statePath, "three", 2);
   const { out } = await session(["1", "", "404", "", "", "", "", "", "q"]);
   expect(out).toContain("Last time you reached step 3 of 3.");
@@ -193,7 +196,29 @@ test("a lesson left midway resumes where it was, running the earlier steps again
   expect(out).toContain("✓ 200 OK — echo");
   expect(out).toContain("step 3 of 3: not found");
   expect(out).not.toContain("step 1 of 3: sign up");
+  expect(out).toContain("1 passed, 0 failed, 0 skipped (steps 1-2 run again from last time)");
   expect(stateOf(three)).toEqual({ kind: "done" });
+});
+
+test("steps skipped last time and replayed on resuming are not passed: the lesson stays open", async () => {
+  recordReached(statePath, "three", 2);
+  let offered = false;
+  const { out } = await session(["1", "", "404", "", "", "", "", "", "q"], {
+    challengeIdsOf: () => ["get-a-409"],
+    runChallenges: async () => {
+      offered = true;
+      return { solved: ["get-a-409"], quit: false };
+    },
+  });
+  expect(out).toContain("✓ 201 Created — sign up");
+  expect(out.replace(/\s+/g, " ")).toContain(
+    'a lesson is done when every step has passed and its challenge, offered once they have, is solved. Still to pass: "sign up", "echo".',
+  );
+  expect(offered).toBe(false);
+  expect(stateOf(three, ["get-a-409"])).toMatchObject({
+    kind: "open",
+    missing: ["sign-up", "echo"],
+  });
 });
 
 test("a setup step (taught by an earlier lesson) asks no prediction and explains in one line", async () => {
@@ -205,4 +230,111 @@ test("a setup step (taught by an earlier lesson) asks no prediction and explains
   expect(out).toContain("✓ 201 Created — sign up (setup; lesson 1 explains it)");
   expect(out).not.toContain("Because sign-up.");
   expect(out).toContain("You predicted 404: right");
+});
+
+test("a step that gets no answer says so on its status line, not the status it expected", async () => {
+  const gone = lesson("gone", [notFound]);
+  const { code, out } = await session(["404", "q"], {
+    lessons: [gone],
+    only: gone,
+    target: fakeTarget("http://127.0.0.1:1"),
+  });
+  expect(code).toBe(0);
+  expect(out).toContain("cannot reach the API at http://127.0.0.1:1");
+  expect(out).toContain("✗ no answer · step 1 of 1");
+  expect(out).not.toContain("✗ 404 Not Found");
+});
+
+test("the quiz asks only about steps that answered as documented: it scores against that", async () => {
+  const wrong = step({
+    id: "oops",
+    request: { method: "GET", path: "/status/500" },
+    expect: { status: 200 },
+  });
+  const mixed = lesson("mixed", [wrong, notFound]);
+  const { out } = await session(["", "", "", "", "", "", ""], { lessons: [mixed], only: mixed });
+  expect(out).toContain("✗ this is not what the lesson documents");
+  expect(out).toContain("1 question on what you saw");
+  expect(out).toContain('"not found" (GET /status/404): which status came back?');
+  expect(out).not.toContain('"oops" (GET /status/500): which status came back?');
+});
+
+test("q during a Retry-After countdown ends the lesson there, without sending", async () => {
+  const limited = step({
+    id: "limited",
+    request: { method: "GET", path: "/status/429" },
+    expect: { status: 429 },
+  });
+  const waited = step({
+    id: "waited",
+    waitForRetryAfter: true,
+    request: { method: "GET", path: "/echo" },
+    expect: { status: 200 },
+  });
+  const waiting = lesson("waiting", [limited, waited]);
+  let out = "";
+  const write = (text: string) => {
+    out += text;
+  };
+  const keys = lineInput(Readable.from(["\n\n\n"]), write);
+  // `q` is already typed when the countdown looks for a key.
+  const input = { ...keys, poll: () => "q" };
+  const code = await runInteractive({
+    lessons: [waiting],
+    only: waiting,
+    statusCodes,
+    target,
+    input,
+    write,
+    view: { style: plain, width: 80 },
+    clearScreen: false,
+    statePath,
+  });
+  keys.close();
+  expect(code).toBe(0);
+  expect(out).toContain("Waiting 1 s, as Retry-After asked");
+  expect(out).not.toContain("— quiz");
+  expect(out).not.toContain("— end");
+  expect(loadProgress(statePath).lessons.waiting?.passed).toEqual(["limited"]);
+});
+
+test("on a full 24-row terminal, replies to bad answers never page, so no typed answer is lost", async () => {
+  const terminal = { rows: () => 24, columns: () => 80 };
+  const manyLessons = Array.from({ length: 14 }, (_, i) => lesson(`l${i + 1}`, [notFound]));
+  const menu = await session(["abc", "abc", "abc", "abc", "99", "q"], {
+    lessons: manyLessons,
+    terminal,
+  });
+  expect(menu.out).not.toContain(MORE);
+  expect(menu.out.match(/Type a lesson's number/g)).toHaveLength(4);
+  expect(menu.out).toContain("There is no lesson 99");
+  expect(menu.code).toBe(0);
+
+  const one = lesson("one", [notFound]);
+  const predict = await session(["abc", "abc", "abc", "abc", "404"], {
+    lessons: [one],
+    only: one,
+    terminal,
+  });
+  expect(predict.out.match(/"abc" is not a status code/g)).toHaveLength(4);
+  expect(predict.out).toContain("You predicted 404: right");
+});
+
+test("a lesson whose steps all passed before goes straight to its open challenge on c", async () => {
+  for (const id of ["sign-up", "echo", "not-found"]) recordStepPassed(statePath, "three", id);
+  recordReached(statePath, "three", 3);
+  let played = 0;
+  const { out } = await session(["1", "c", "", "", "q"], {
+    challengeIdsOf: () => ["get-a-409"],
+    runChallenges: async () => {
+      played++;
+      return { solved: ["get-a-409"], quit: false };
+    },
+  });
+  expect(out).toContain("Every step has passed; still open: get-a-409.");
+  expect(out).toContain("[c] go to the challenge   [Enter] play the steps again   [q] quit");
+  expect(out).not.toContain("step 1 of 3");
+  expect(played).toBe(1);
+  expect(out).toContain("✓ Lesson done: every step passed, challenge solved.");
+  expect(stateOf(three, ["get-a-409"])).toEqual({ kind: "done" });
 });

@@ -18,10 +18,11 @@ describe("--url aimed at something else is recognised before any step", () => {
     const other = serve(() => Response.json({ openapi: "3.1.0", info: { title: "Pet Store" } }));
     const plainSite = serve(() => new Response("<h1>hello</h1>", { status: 404 }));
     try {
-      expect(await notThisApi(`http://127.0.0.1:${other.port}`)).toBe(
-        `http://127.0.0.1:${other.port} is not the Status Code Lab API: its /openapi.json describes "Pet Store"`,
-      );
-      expect(await notThisApi(`http://127.0.0.1:${plainSite.port}`)).toContain(
+      expect(await notThisApi(`http://127.0.0.1:${other.port}`)).toEqual({
+        message: `http://127.0.0.1:${other.port} is not the Status Code Lab API: its /openapi.json describes "Pet Store"`,
+        reachable: true,
+      });
+      expect((await notThisApi(`http://127.0.0.1:${plainSite.port}`))?.message).toContain(
         "GET /openapi.json answered 404 without an OpenAPI document",
       );
     } finally {
@@ -31,6 +32,9 @@ describe("--url aimed at something else is recognised before any step", () => {
     const closed = serve(() => new Response());
     const url = `http://127.0.0.1:${closed.port}`;
     closed.stop(true);
-    expect(await notThisApi(url)).toContain("cannot reach the API");
+    expect(await notThisApi(url)).toEqual({
+      message: `cannot reach the API at ${url} (is it running?)`,
+      reachable: false,
+    });
   });
 });

@@ -5,15 +5,19 @@ export const API_TITLE = "Status Code Lab API";
 
 /**
  * Whether `baseUrl` is this API, from its `/openapi.json`, before any step runs: an unrelated
- * server would otherwise fail every step. Undefined when it is; else one line saying what is there.
+ * server would otherwise fail every step. Undefined when it is; else one line saying what is
+ * there, and whether anything answered at all (nothing running is not a usage error).
  */
-export async function notThisApi(baseUrl: string, timeoutMs = 5000): Promise<string | undefined> {
+export async function notThisApi(
+  baseUrl: string,
+  timeoutMs = 5000,
+): Promise<{ message: string; reachable: boolean } | undefined> {
   const where = `${baseUrl}/openapi.json`;
   let response: Response;
   try {
     response = await fetch(where, { signal: AbortSignal.timeout(timeoutMs) });
   } catch {
-    return `cannot reach the API at ${baseUrl} (is it running?)`;
+    return { message: `cannot reach the API at ${baseUrl} (is it running?)`, reachable: false };
   }
   const body = await response.text().catch(() => "");
   let title: unknown;
@@ -27,5 +31,5 @@ export async function notThisApi(baseUrl: string, timeoutMs = 5000): Promise<str
     typeof title === "string"
       ? `its /openapi.json describes ${JSON.stringify(title)}`
       : `GET /openapi.json answered ${response.status} without an OpenAPI document`;
-  return `${baseUrl} is not the Status Code Lab API: ${found}`;
+  return { message: `${baseUrl} is not the Status Code Lab API: ${found}`, reachable: true };
 }
