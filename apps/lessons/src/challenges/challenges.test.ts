@@ -694,6 +694,31 @@ describe("runChallenges", () => {
     }
   });
 
+  test("past the last hint it names the page with the solution", async () => {
+    const lesson = lessons.find((l) => l.id === "roles");
+    if (!lesson) throw new Error("no roles lesson");
+    let out = "";
+    const keys = ["h", "h", "h", "q"];
+    await runChallenges(lesson, {
+      print: (text) => {
+        out += text;
+      },
+      input: {
+        interactive: false,
+        key: async () => keys.shift() ?? "eof",
+        poll: () => undefined,
+        line: async () => undefined,
+        close() {},
+      },
+      style,
+      target: { ...fakeTarget("http://127.0.0.1:9"), log: new RequestLog() },
+      width: 200,
+    });
+    expect(out).toContain(
+      'No more hints: docs/lessons/10-roles.md has a solution, under "Challenge: get a 403, then a 404 that hides".',
+    );
+  });
+
   test("with --url there is no log to watch: it says so and skips", async () => {
     let out = "";
     const lesson = lessons.find((l) => challengesOf(l.id).length) ?? fixtureLesson("x", []);

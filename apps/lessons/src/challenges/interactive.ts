@@ -5,7 +5,9 @@
  * goal met. `h` gives the next hint, `s` skips, `q` quits.
  */
 import type { Style } from "../color.ts";
+import { lessonSlug } from "../docs-common.ts";
 import type { Input, Key } from "../input.ts";
+import { lessons } from "../lessons/index.ts";
 import type { Lesson } from "../model.ts";
 import { wrap } from "../render.ts";
 import type { Target } from "../target.ts";
@@ -170,7 +172,13 @@ async function watch(
     if (key === "h") {
       const hint = challenge.hints[hints];
       if (hint === undefined)
-        say(style.dim("  No more hints: the lesson's page in docs/lessons/ has a solution."));
+        say(
+          ...wrap(
+            `No more hints: ${solutionPage(challenge.lessonId)} has a solution, under "Challenge: ${challenge.title}".`,
+            width,
+            "  ",
+          ).map(style.dim),
+        );
       else
         say(
           "",
@@ -184,6 +192,15 @@ async function watch(
       say(style.dim(`  Send your requests from another terminal; here: ${KEYS}`));
     }
   }
+}
+
+/** The generated page with the lesson's challenge and its solution, by file name. */
+function solutionPage(lessonId: string): string {
+  const index = lessons.findIndex((l) => l.id === lessonId);
+  const lesson = lessons[index];
+  return lesson
+    ? `docs/lessons/${lessonSlug(lesson, index)}.md`
+    : "the lesson's page in docs/lessons/";
 }
 
 /**
