@@ -521,8 +521,8 @@ describe("the outage challenge", () => {
       });
       expect(statuses).toEqual([503, 201]);
       expect(result).toEqual({ solved: ["outage-then-retry"], quit: false });
-      const taken = out.indexOf("holds the database's write lock");
-      const released = out.indexOf("let go of the lock");
+      const taken = out.indexOf("⚙ Write lock taken");
+      const released = out.indexOf("⚙ Write lock let go");
       const the503 = out.indexOf("← POST /users/ → 503 Service Unavailable (Database unavailable)");
       expect(taken).toBeGreaterThan(-1);
       expect(the503).toBeGreaterThan(taken);

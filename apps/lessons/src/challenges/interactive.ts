@@ -50,9 +50,9 @@ const swaggerLoad = (entry: LogEntry) =>
   entry.status < 400 &&
   SWAGGER_PAGE.test(entry.path);
 
-const LOCK_TAKEN =
-  "⚙ The runner now holds the database's write lock from another connection, as a long migration would.";
-const LOCK_RELEASED = "⚙ The runner let go of the lock: the database takes writes again.";
+// The task says why the lock is held; these mark when it is taken and let go.
+const LOCK_TAKEN = "⚙ Write lock taken (a second connection): writes now wait for it.";
+const LOCK_RELEASED = "⚙ Write lock let go: the database takes writes again.";
 
 const KEYS = "[h] hint   [s] skip   [q] quit";
 

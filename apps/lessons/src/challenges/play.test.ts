@@ -52,7 +52,7 @@ test("a signal mid-challenge, lock held, stops play.ts cleanly: exit 130, no dat
       out += decoder.decode(value);
     }
     reader.releaseLock();
-    expect(out).toContain("holds the database's write lock");
+    expect(out).toContain("⚙ Write lock taken");
     expect(readdirSync(tmp).length).toBeGreaterThan(0);
     child.kill("SIGINT");
     expect(await child.exited).toBe(130);
