@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { createJwtService } from "@statuslab/auth";
-import { forge, forgeryShown, payloadOf, withSubject } from "./forge-token.ts";
+import { forge, forgeryShown, jwtParts, payloadOf, withSubject } from "./forge-token.ts";
 
 const jwt = createJwtService({
   secret: "a-test-secret-of-at-least-32-bytes!!",
@@ -39,4 +39,14 @@ test("the learner is shown the real payload and the edited one, or nothing when 
     forgeryShown({ token: "token", userId: "other" }, { token: "not-a-jwt", other: 9 }),
   ).toEqual([]);
   expect(forgeryShown({ token: "token", userId: "other" }, { other: 9 })).toEqual([]);
+});
+
+test("a token's parts, for telling a forgery of it from any other bad token", async () => {
+  const token = await jwt.sign("7");
+  const [header = "", , signature = ""] = token.split(".");
+  expect(jwtParts(token)).toEqual({ header, sub: "7", signature });
+  expect(jwtParts(withSubject(token, "8"))).toEqual({ header, sub: "8", signature });
+  for (const notOne of ["x", "<token>", "a.b", `${token}.x`, "e30.bm90IGpzb24.c2ln"]) {
+    expect(jwtParts(notOne), notOne).toBeUndefined();
+  }
 });

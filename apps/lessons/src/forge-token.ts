@@ -14,6 +14,25 @@ export function payloadOf(token: string): Record<string, unknown> {
   return decode(part);
 }
 
+/** What the challenges compare of two tokens: the parts a forger keeps, and the claim changed. */
+export interface JwtParts {
+  header: string;
+  sub: string | undefined;
+  signature: string;
+}
+
+/** `token`'s header, `sub` and signature, or undefined when it is not a JWT with a JSON payload. */
+export function jwtParts(token: string): JwtParts | undefined {
+  const [header, , signature, extra] = token.split(".");
+  if (!header || !signature || extra !== undefined) return undefined;
+  try {
+    const { sub } = payloadOf(token);
+    return { header, sub: typeof sub === "string" ? sub : undefined, signature };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The same token with `sub` changed and the original header and signature kept. */
 export function withSubject(token: string, sub: string): string {
   const [header, , signature] = token.split(".");

@@ -47,8 +47,8 @@ export interface InteractiveOptions {
   statePath: string;
   /** `--lesson`: run just this one, no menu. */
   only?: Lesson;
-  /** The ids of a lesson's challenges (default: none). */
-  challengeIdsOf?: (lessonId: string) => string[];
+  /** A lesson's challenges (default: none). */
+  challengesOf?: (lessonId: string) => readonly { id: string; title: string }[];
   /** Runs a lesson's challenges after its steps and quiz; says which were solved. */
   runChallenges?: (
     lesson: Lesson,
@@ -87,7 +87,16 @@ class Session {
   }
 
   private challengeIds(lesson: Lesson): string[] {
-    return this.o.challengeIdsOf?.(lesson.id) ?? [];
+    return (this.o.challengesOf?.(lesson.id) ?? []).map((c) => c.id);
+  }
+
+  /** The titles of the challenges still open, as the learner saw them announced. */
+  private openTitles(lesson: Lesson, open: readonly string[]): string {
+    const all = this.o.challengesOf?.(lesson.id) ?? [];
+    return all
+      .filter((c) => open.includes(c.id))
+      .map((c) => `"${c.title}"`)
+      .join(", ");
   }
 
   private state(lesson: Lesson): LessonState {
@@ -275,7 +284,7 @@ class Session {
       return wrap(`✓ Lesson done: ${what}.`, width).map(style.green);
     }
     if (state.kind === "steps-done") {
-      const text = `◐ Steps done, challenge open: ${state.openChallenges.join(", ")}.`;
+      const text = `◐ Steps done, challenge open: ${this.openTitles(lesson, state.openChallenges)}.`;
       return wrap(text, width).map(style.yellow);
     }
     const missing = state.kind === "open" ? state.missing : [];
@@ -302,7 +311,7 @@ class Session {
       await screen.say(
         this.o.view.style.bold(`Lesson ${number} · ${lesson.title}`),
         "",
-        `Every step has passed; still open: ${state.openChallenges.join(", ")}.`,
+        `Every step has passed; still open: ${this.openTitles(lesson, state.openChallenges)}.`,
       );
       await screen.prompt("[c] go to the challenge   [Enter] play the steps again   [q] quit");
       const key = await screen.choose(["c", "enter", "q"]);

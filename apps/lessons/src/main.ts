@@ -6,7 +6,7 @@
  */
 import { type Args, findLesson, parseCommandLine, USAGE, UsageError } from "./args.ts";
 import { runAuto } from "./auto.ts";
-import { challengeIdsOf, runChallenges } from "./challenges/index.ts";
+import { challengesOf, runChallenges } from "./challenges/index.ts";
 import { colorEnabled, createStyle } from "./color.ts";
 import { type Input, lineInput, terminalInput } from "./input.ts";
 import { runInteractive } from "./interactive.ts";
@@ -144,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
         : {}),
       statePath: progressPath(),
       ...(only ? { only } : {}),
-      challengeIdsOf,
+      challengesOf,
       runChallenges: (lesson, context) => runChallenges(lesson, { ...context, width: width() }),
     });
   } finally {

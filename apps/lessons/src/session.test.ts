@@ -165,7 +165,7 @@ test("challenges run after the steps and quiz; open ones keep the lesson ◐, so
   const seen: string[] = [];
   const keys = ["1", "", "", "", "", "", "", "", "", "", "", "", "q"];
   const open = await session(keys, {
-    challengeIdsOf: () => ["get-a-409"],
+    challengesOf: () => [{ id: "get-a-409", title: "get a 409 Conflict" }],
     runChallenges: async (l, { print, style, target: t, input }) => {
       seen.push(`${l.id} ${t.baseUrl === api.baseUrl} ${typeof input.key} ${style.enabled}`);
       print("the challenge speaks\n");
@@ -174,12 +174,12 @@ test("challenges run after the steps and quiz; open ones keep the lesson ◐, so
   });
   expect(seen).toEqual(["three true function false"]);
   expect(open.out.indexOf("the challenge speaks")).toBeGreaterThan(open.out.indexOf("Quiz:"));
-  expect(open.out).toContain("◐ Steps done, challenge open: get-a-409.");
+  expect(open.out).toContain('◐ Steps done, challenge open: "get a 409 Conflict".');
   expect(open.out).toContain("◐  1. Lesson three — steps done, challenge open");
   expect(stateOf(three, ["get-a-409"])).toMatchObject({ kind: "steps-done" });
 
   await session(keys, {
-    challengeIdsOf: () => ["get-a-409"],
+    challengesOf: () => [{ id: "get-a-409", title: "get a 409 Conflict" }],
     runChallenges: async () => ({ solved: ["get-a-409"], quit: false }),
   });
   expect(stateOf(three, ["get-a-409"])).toEqual({ kind: "done" });
@@ -204,7 +204,7 @@ test("steps skipped last time and replayed on resuming are not passed: the lesso
   recordReached(statePath, "three", 2);
   let offered = false;
   const { out } = await session(["1", "", "404", "", "", "", "", "", "q"], {
-    challengeIdsOf: () => ["get-a-409"],
+    challengesOf: () => [{ id: "get-a-409", title: "get a 409 Conflict" }],
     runChallenges: async () => {
       offered = true;
       return { solved: ["get-a-409"], quit: false };
@@ -325,13 +325,13 @@ test("a lesson whose steps all passed before goes straight to its open challenge
   recordReached(statePath, "three", 3);
   let played = 0;
   const { out } = await session(["1", "c", "", "", "q"], {
-    challengeIdsOf: () => ["get-a-409"],
+    challengesOf: () => [{ id: "get-a-409", title: "get a 409 Conflict" }],
     runChallenges: async () => {
       played++;
       return { solved: ["get-a-409"], quit: false };
     },
   });
-  expect(out).toContain("Every step has passed; still open: get-a-409.");
+  expect(out).toContain('Every step has passed; still open: "get a 409 Conflict".');
   expect(out).toContain("[c] go to the challenge   [Enter] play the steps again   [q] quit");
   expect(out).not.toContain("step 1 of 3");
   expect(played).toBe(1);

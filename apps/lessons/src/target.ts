@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AppOptions, createApp, loadConfig } from "@statuslab/api";
 import { createJwtService } from "@statuslab/auth";
-import { createTestDatabase, type HeldLock } from "@statuslab/db/testing";
+import { createTestDatabase, type HeldLock, type TestDatabase } from "@statuslab/db/testing";
 import { loggerInto, RequestLog, watchAnswers } from "./challenges/log.ts";
 import { forge } from "./forge-token.ts";
 import type { Power } from "./model.ts";
@@ -63,29 +63,30 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<Ta
   // Only the JWT secret file goes here; the database is a throw-away SQLite file whose lock
   // the outage lesson takes from a second connection.
   const dir = mkdtempSync(join(tmpdir(), "statuslab-lessons-"));
-  const testDatabase = await createTestDatabase({ engine: "sqlite" });
   const admin = { email: IN_PROCESS_ADMIN_EMAIL, password: randomSecret(18) };
   const jwtSecret = randomSecret(48);
-  // Only what we pass: a learner's shell (RATE_LIMIT_MAX, …) must not change what the docs say.
-  const config = loadConfig(
-    {
-      NODE_ENV: "production",
-      PORT: "0",
-      DATABASE_URL: testDatabase.url,
-      JWT_SECRET: jwtSecret,
-      ADMIN_EMAIL: admin.email,
-      ADMIN_PASSWORD: admin.password,
-    },
-    join(dir, ".jwt-secret"),
-  );
-  const database = await testDatabase.open();
   // Nothing reaches the terminal: the access lines go to the in-memory log the challenges read.
   const log = new RequestLog();
-  let built: Awaited<ReturnType<typeof createApp>>;
+  let testDatabase: TestDatabase | undefined;
+  let built: Awaited<ReturnType<typeof createApp>> | undefined;
+  let port: number | undefined;
   try {
+    testDatabase = await createTestDatabase({ engine: "sqlite" });
+    // Only what we pass: a learner's shell (RATE_LIMIT_MAX, …) must not change what the docs say.
+    const config = loadConfig(
+      {
+        NODE_ENV: "production",
+        PORT: "0",
+        DATABASE_URL: testDatabase.url,
+        JWT_SECRET: jwtSecret,
+        ADMIN_EMAIL: admin.email,
+        ADMIN_PASSWORD: admin.password,
+      },
+      join(dir, ".jwt-secret"),
+    );
     built = await createApp({
       config,
-      database,
+      database: await testDatabase.open(),
       logger: loggerInto(log),
       ...(options.passwordHashing ? { passwordHashing: options.passwordHashing } : {}),
     });
@@ -96,14 +97,18 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<Ta
       hostname: "127.0.0.1",
       maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     });
+    port = built.app.server?.port;
+    if (!port) throw new Error("the in-process API did not start listening");
   } catch (error) {
-    await testDatabase.drop();
+    // Whatever got as far as existing is removed: no temporary database or secret left behind.
+    await built?.app.stop(true);
+    await built?.close();
+    await testDatabase?.drop();
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
   const { app, close: closeApp } = built;
-  const port = app.server?.port;
-  if (!port) throw new Error("the in-process API did not start listening");
+  const database = testDatabase;
 
   let locker: HeldLock | undefined;
   let closed = false;
@@ -125,7 +130,7 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<Ta
           // Another connection holding the write lock, as a migration or a backup would: the
           // API's writes wait out their retry budget (~1 s) and answer 503. Reads still work (WAL).
           if (locker) return;
-          locker = await testDatabase.lock("writes");
+          locker = await database.lock("writes");
           return;
         case "unlock-database":
           await unlock();
@@ -144,7 +149,7 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<Ta
       await unlock();
       await app.stop(true);
       await closeApp();
-      await testDatabase.drop();
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,6 @@
 /** Challenges of the lessons about accounts: signing up, bad input, roles, deleting. */
 import type { RequestSpec } from "../model.ts";
-import type { Challenge } from "./model.ts";
+import type { Challenge, LogEntry } from "./model.ts";
 
 /** Every challenge's own account: `{{mark}}` is fresh for each attempt. */
 export const signUpMe = (who = "me"): RequestSpec => ({
@@ -11,6 +11,12 @@ export const signUpMe = (who = "me"): RequestSpec => ({
 
 const USER_PATH = /^\/users\/\d+$/;
 
+/** The entry's path is the `Location` of the `want`-th entry met: the user that sign-up made. */
+const atLocationOf =
+  (want: number) =>
+  (entry: LogEntry, earlier: LogEntry[]): boolean =>
+    entry.path === earlier[want]?.headers.location;
+
 export const accountChallenges: Challenge[] = [
   {
     id: "sign-up-and-follow",
@@ -18,7 +24,7 @@ export const accountChallenges: Challenge[] = [
     title: "sign up, then follow the Location",
     task: "Sign up an account of your own with `POST /users/` (a JSON body with `email` and a `password` of at least 8 characters), then `GET` exactly the URL its `Location` header names, presenting the `token` from the answer as `Authorization: Bearer <token>`.",
     hints: [
-      'curl: `curl -i -X POST {{url}}/users/ -H \'content-type: application/json\' -d \'{"email":"me@example.com","password":"my-password-1"}\'`.',
+      'curl: `curl -i -X POST {{url}}/users/ -H \'content-type: application/json\' -d \'{"email":"me-{{mark}}@example.com","password":"my-password-1"}\'`.',
       "`-i` shows the headers: copy the `Location` path and the `token` from the body into `curl -i {{url}}<location> -H 'authorization: Bearer <token>'`.",
     ],
     goal: [
@@ -27,10 +33,7 @@ export const accountChallenges: Challenge[] = [
         method: "GET",
         path: USER_PATH,
         status: 200,
-        also: {
-          says: "the path its Location named",
-          test: (entry, [signUp]) => entry.path === signUp?.headers.location,
-        },
+        also: { says: "the path its Location named", test: atLocationOf(0) },
       },
     ],
     lesson:
@@ -51,7 +54,21 @@ export const accountChallenges: Challenge[] = [
     ],
     goal: [
       { method: "POST", path: "/users/", status: 201 },
-      { method: "POST", path: "/users/", status: 409, detail: "Email already registered" },
+      {
+        method: "POST",
+        path: "/users/",
+        status: 409,
+        detail: "Email already registered",
+        also: {
+          says: "its address in other letter case",
+          test: (entry, [created]) => {
+            const [again, first] = [entry.fields.email, created?.fields.email];
+            return (
+              !!again && !!first && again !== first && again.toLowerCase() === first.toLowerCase()
+            );
+          },
+        },
+      },
     ],
     lesson:
       "The body was valid (no 422): it clashed with what the server holds, whatever the letter case.",
@@ -92,14 +109,27 @@ export const accountChallenges: Challenge[] = [
     id: "forbidden-then-hidden",
     lessonId: "roles",
     title: "get a 403, then a 404 that hides",
-    task: "With two ordinary accounts of your own, A and B: let A try to delete B (`DELETE /users/{B's id}`) and get 403 Forbidden, then let A read B (`GET /users/{B's id}`) and get 404.",
+    task: "Sign up two ordinary accounts of your own, A and then B. Let A try to delete B (`DELETE /users/{B's id}` with A's token) and get 403 Forbidden, then let A read B (`GET /users/{B's id}`) and get 404, although B exists.",
     hints: [
-      "Sign both up with `POST /users/`: each answer has a `token` and a `user.id`.",
+      "Each sign-up answers a `token` and a `user.id`; B's sign-up also names B's path in its `Location` header.",
       "Both requests carry A's token as `Authorization: Bearer …` and B's id in the path.",
     ],
     goal: [
-      { method: "DELETE", path: USER_PATH, status: 403, detail: "Not enough permissions" },
-      { method: "GET", path: USER_PATH, status: 404, detail: "User not found" },
+      { method: "POST", path: "/users/", status: 201 },
+      {
+        method: "DELETE",
+        path: USER_PATH,
+        status: 403,
+        detail: "Not enough permissions",
+        also: { says: "the account that sign-up created", test: atLocationOf(0) },
+      },
+      {
+        method: "GET",
+        path: USER_PATH,
+        status: 404,
+        detail: "User not found",
+        also: { says: "the same account", test: atLocationOf(0) },
+      },
     ],
     lesson: "Known but not allowed is 403; where even that would reveal someone exists, 404.",
     solution: [

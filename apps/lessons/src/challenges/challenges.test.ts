@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { loadConfig } from "@statuslab/api";
 import { createStyle } from "../color.ts";
+import { jwtParts } from "../forge-token.ts";
 import { prepareRequest, send } from "../http.ts";
 import { lessons } from "../lessons/index.ts";
 import { remoteTarget, startInProcess, type Target } from "../target.ts";
 import { fakeTarget, lesson as fixtureLesson } from "../test-support.ts";
 import { attemptVars, challengeIdsOf, challenges, challengesOf } from "./all.ts";
-import { check, describeWant } from "./check.ts";
+import { check, describeEntry, describeWant } from "./check.ts";
+import { challengeSections } from "./docs.ts";
 import { runChallenges } from "./interactive.ts";
 import { RequestLog } from "./log.ts";
 import type { LogEntry } from "./model.ts";
@@ -18,6 +20,7 @@ const entry = (
   seq: 0,
   request_id: "r",
   query: "",
+  fields: {},
   headers: {},
   ...fields,
 });
@@ -71,12 +74,41 @@ describe("the challenges as data", () => {
         detail: "User not found",
       }),
     ).toBe('GET /users/{id} → 404 Not Found "User not found"');
+    expect(byId("read-allow").goal.map((want) => describeWant(want))).toEqual([
+      "any request → 405 Method Not Allowed (with an Allow header)",
+      "any request → any status (a method its Allow named, on the same path)",
+    ]);
     const limit = byId("exhaust-a-limit").goal[0];
     if (!limit) throw new Error("no goal");
     expect(describeWant(limit, { mark: "m1" })).toBe(
       "GET /users/limited?client_id=me-m1 → 200 OK ×5",
     );
   });
+});
+
+test("the docs' solution leaves an id to fill in as <NAME>, in a quoted URL, not percent-encoded", () => {
+  const [roles] = challengeSections("roles", "10-roles");
+  expect(roles).toContain("curl -i -X DELETE 'http://localhost:8000/users/<B_ID>'");
+  expect(roles).not.toContain("%3C");
+});
+
+test("the docs' challenge says 'in this order' only for several goals, and warns that example addresses are taken", () => {
+  const [badInput] = challengeSections("bad-input", "03-bad-input");
+  expect(badInput).toContain("Solved when the log shows:");
+  expect(badInput).not.toContain("signed up answers 409");
+  const [deleting] = challengeSections("deleting", "11-deleting");
+  expect(deleting).toContain("Solved when the log shows, in this order:");
+  expect(deleting).toContain("The addresses below are examples: one already signed up answers 409");
+});
+
+test("an answer in the log reads without a detail that only repeats its reason phrase", () => {
+  const refused = { method: "PUT", path: "/users/me", status: 405 };
+  expect(describeEntry(entry({ ...refused, detail: "Method Not Allowed" }))).toBe(
+    "PUT /users/me → 405 Method Not Allowed",
+  );
+  expect(describeEntry(entry({ ...refused, status: 401, detail: "Invalid token" }))).toBe(
+    "PUT /users/me → 401 Unauthorized (Invalid token)",
+  );
 });
 
 describe("the checker", () => {
@@ -104,12 +136,14 @@ describe("the checker", () => {
   });
 
   test("the wrong 401 is not the one asked for", () => {
+    const issued = { header: "h", sub: "7", signature: "s" };
     const verdict = check(byId("forge-a-token").goal, [
+      entry({ method: "POST", path: "/users/", status: 201, issued }),
       entry({ method: "GET", path: "/users/me", status: 401, detail: "Not authenticated" }),
     ]);
     expect(verdict).toEqual({
       solved: false,
-      met: 0,
+      met: 1,
       saw: 'GET /users/me answered 401 "Not authenticated", not "Invalid token"',
     });
   });
@@ -145,11 +179,163 @@ describe("the checker", () => {
         method: "POST",
         path: "/users/",
         status,
+        fields: { email: status === 409 ? "ME@EXAMPLE.COM" : "me@example.com" },
         detail: status === 409 ? "Email already registered" : undefined,
       });
     expect(check(conflict, [post(409), post(201)]).solved).toBe(false);
     expect(check(conflict, [post(201), post(409)]).solved).toBe(true);
   });
+});
+
+describe("the checker takes any entries that meet the goal, not only the first ones", () => {
+  test("a first part done on the wrong path can be done again on the right one", () => {
+    const goal = byId("who-before-which").goal;
+    const get = (path: string, status: number, detail: string) =>
+      entry({ method: "GET", path, status, detail });
+    const anonymousOne = get("/users/1", 401, "Not authenticated");
+    const tokenAbc = get("/users/abc", 422, "Invalid path parameter");
+    expect(check(goal, [anonymousOne, tokenAbc])).toMatchObject({
+      solved: false,
+      met: 1,
+      saw: "GET /users/abc not the same path",
+    });
+    const anonymousAbc = get("/users/abc", 401, "Not authenticated");
+    expect(check(goal, [anonymousOne, tokenAbc, anonymousAbc, tokenAbc])).toMatchObject({
+      solved: true,
+      met: [anonymousAbc, tokenAbc],
+    });
+  });
+
+  test("a method from the second 405's Allow, on that path, answers it", () => {
+    const goal = byId("read-allow").goal;
+    const refused = (path: string, allow: string) =>
+      entry({ method: "PUT", path, status: 405, headers: { allow } });
+    const log = [
+      refused("/users/me", "DELETE, GET, HEAD"),
+      refused("/token", "POST"),
+      entry({ method: "POST", path: "/token", status: 401 }),
+    ];
+    expect(check(goal, log).solved).toBe(true);
+    expect(
+      check(goal, [...log.slice(0, 2), entry({ method: "GET", path: "/token", status: 405 })]),
+    ).toMatchObject({ solved: false });
+  });
+
+  test("the 404 that hides is on an account signed up for it, not on an id nobody has", () => {
+    const goal = byId("forbidden-then-hidden").goal;
+    const signUp = (id: number) =>
+      entry({
+        method: "POST",
+        path: "/users/",
+        status: 201,
+        headers: { location: `/users/${id}` },
+      });
+    const onUser = (id: number) => [
+      entry({
+        method: "DELETE",
+        path: `/users/${id}`,
+        status: 403,
+        detail: "Not enough permissions",
+      }),
+      entry({ method: "GET", path: `/users/${id}`, status: 404, detail: "User not found" }),
+    ];
+    // 403 and 404 whether or not the id exists: alone, they show nothing hidden.
+    expect(check(goal, onUser(999)).solved).toBe(false);
+    expect(check(goal, [signUp(2), signUp(3), ...onUser(999)]).solved).toBe(false);
+    // A, then B, then A's requests on B: B's sign-up is the one that counts, and "not yet"
+    // says so half way rather than measuring against A's.
+    const [deleteB] = onUser(3);
+    expect(check(goal, [signUp(2), signUp(3), deleteB as LogEntry])).toEqual({
+      solved: false,
+      met: 2,
+    });
+    expect(check(goal, [signUp(2), signUp(3), ...onUser(3)]).solved).toBe(true);
+  });
+});
+
+describe("which grant a POST /token was", () => {
+  const token = (status: number, fields: Record<string, string> = {}, detail?: string) =>
+    entry({ method: "POST", path: "/token", status, fields, ...(detail ? { detail } : {}) });
+  const madeUp = token(401, { grant_type: "refresh_token" }, "Invalid refresh token");
+
+  test("two logins are not a refresh spent by hand", () => {
+    const goal = byId("refresh-by-hand").goal;
+    expect(check(goal, [madeUp, token(200), token(200, { grant_type: "password" })])).toMatchObject(
+      { solved: false, met: 2, saw: "POST /token not a refresh grant" },
+    );
+    expect(
+      check(goal, [madeUp, token(200), token(200, { grant_type: "refresh_token" })]).solved,
+    ).toBe(true);
+  });
+
+  test("a refresh after a failed login is not the login asked for", () => {
+    const goal = byId("fail-then-log-in").goal;
+    const failed = token(401, {}, "Incorrect email or password");
+    expect(check(goal, [failed, token(200, { grant_type: "refresh_token" })]).solved).toBe(false);
+    expect(check(goal, [failed, token(200)]).solved).toBe(true);
+  });
+});
+
+test("the 409 asked for is the address signed up, again in other letter case", () => {
+  const goal = byId("get-a-409").goal;
+  const signUp = (status: number, email: string) =>
+    entry({
+      method: "POST",
+      path: "/users/",
+      status,
+      fields: { email },
+      ...(status === 409 ? { detail: "Email already registered" } : {}),
+    });
+  const created = signUp(201, "me-1@example.com");
+  expect(check(goal, [created, signUp(409, "me-1@example.com")])).toMatchObject({
+    solved: false,
+    saw: "POST /users/ not its address in other letter case",
+  });
+  expect(check(goal, [created, signUp(409, "admin@lessons.local")]).solved).toBe(false);
+  expect(check(goal, [created, signUp(409, "ME-1@EXAMPLE.COM")]).solved).toBe(true);
+});
+
+test("the forgery asked for is a token issued here with only its sub changed, not any bad token", () => {
+  const goal = byId("forge-a-token").goal;
+  const mine = { header: "h", sub: "7", signature: "s" };
+  const signUp = entry({ method: "POST", path: "/users/", status: 201, issued: mine });
+  const me = (presented?: LogEntry["presented"]) =>
+    entry({
+      method: "GET",
+      path: "/users/me",
+      status: 401,
+      detail: "Invalid token",
+      ...(presented ? { presented } : {}),
+    });
+  // `Authorization: Bearer <token>` pasted as it stands: "Invalid token" too, but no forgery.
+  expect(check(goal, [signUp, me()])).toMatchObject({
+    solved: false,
+    saw: "GET /users/me not that token with only its sub changed",
+  });
+  expect(check(goal, [signUp, me({ ...mine, signature: "other" })]).solved).toBe(false);
+  expect(check(goal, [me({ ...mine, sub: "8" })]).solved).toBe(false);
+  expect(check(goal, [signUp, me({ ...mine, sub: "8" })]).solved).toBe(true);
+});
+
+test("the retry after the outage is the same sign-up, not just any", () => {
+  const goal = byId("outage-then-retry").goal;
+  const signUp = (status: number, email: string) =>
+    entry({
+      method: "POST",
+      path: "/users/",
+      status,
+      fields: { email },
+      ...(status === 503
+        ? { detail: "Database unavailable", headers: { "retry-after": "1" } }
+        : {}),
+    });
+  const outage = signUp(503, "me-1@example.com");
+  expect(check(goal, [outage, signUp(201, "other@example.com")])).toMatchObject({
+    solved: false,
+    met: 1,
+    saw: "POST /users/ not the same address as the 503's",
+  });
+  expect(check(goal, [outage, signUp(201, "me-1@example.com")]).solved).toBe(true);
 });
 
 describe("the request log", () => {
@@ -209,6 +395,55 @@ describe("against the in-process API", () => {
       headers: { allow: answer.headers.find(([n]) => n === "allow")?.[1] },
       request_id: answer.headers.find(([n]) => n === "x-request-id")?.[1],
     });
+  });
+
+  test("a body's grant_type and email are kept, never a password; only once the API read it", async () => {
+    const log = target.log;
+    if (!log) throw new Error("no log in-process");
+    const mark = log.mark();
+    const post = (path: string, spec: { form?: Record<string, string>; json?: unknown }) =>
+      send(prepareRequest({ method: "POST", path, ...spec }, {}, target.baseUrl));
+    await post("/token", { form: { username: "nobody@example.com", password: "secret-pw-1" } });
+    await post("/token", { form: { grant_type: "refresh_token", refresh_token: "slr_nope" } });
+    await post("/users/", { json: { email: "Kept@Example.com", password: "secret-pw-1" } });
+    // Refused for its format before the API read a byte of it: nothing is read here either.
+    await post("/users/", { form: { email: "form@example.com", password: "secret-pw-1" } });
+    expect(log.since(mark).map((e) => [e.status, e.fields])).toEqual([
+      [401, {}],
+      [401, { grant_type: "refresh_token" }],
+      [201, { email: "Kept@Example.com" }],
+      [415, {}],
+    ]);
+  });
+
+  test("the log keeps the token an answer issued and the one a request presented", async () => {
+    const log = target.log;
+    if (!log) throw new Error("no log in-process");
+    const mark = log.mark();
+    const vars = attemptVars(target);
+    const signUp = await send(
+      prepareRequest(
+        {
+          method: "POST",
+          path: "/users/",
+          json: { email: "t-{{mark}}@example.com", password: "pw-123456" },
+        },
+        vars,
+        target.baseUrl,
+      ),
+    );
+    const token = (signUp.json as { token: string }).token;
+    await send(
+      prepareRequest(
+        { method: "GET", path: "/users/me", headers: { authorization: `Bearer ${token}` } },
+        vars,
+        target.baseUrl,
+      ),
+    );
+    const [issued, presented] = log.since(mark);
+    expect(issued?.issued).toEqual(jwtParts(token));
+    expect(presented?.presented).toEqual(jwtParts(token));
+    expect(presented?.issued).toBeUndefined();
   });
 
   test("a wrong attempt (422 where 415 is asked) is rejected; the reference solution is recognised", async () => {
@@ -286,8 +521,8 @@ describe("the outage challenge", () => {
       });
       expect(statuses).toEqual([503, 201]);
       expect(result).toEqual({ solved: ["outage-then-retry"], quit: false });
-      const taken = out.indexOf("holds the database's write lock");
-      const released = out.indexOf("let go of the lock");
+      const taken = out.indexOf("⚙ Write lock taken");
+      const released = out.indexOf("⚙ Write lock let go");
       const the503 = out.indexOf("← POST /users/ → 503 Service Unavailable (Database unavailable)");
       expect(taken).toBeGreaterThan(-1);
       expect(the503).toBeGreaterThan(taken);
@@ -370,6 +605,120 @@ describe("runChallenges", () => {
       await target.close();
     }
   });
+  /** The rate-limit challenge, solved from a pipe: `answer` is what the learner types after. */
+  async function solveRateLimit(
+    target: Target,
+    answer: (retryAfter: string) => string | undefined,
+  ) {
+    if (!rateLimiting) throw new Error("no rate-limiting lesson");
+    let out = "";
+    let retryAfter = "";
+    const keys = ["x", "solve"];
+    const result = await runChallenges(rateLimiting, {
+      print: (text) => {
+        out += text;
+      },
+      input: {
+        interactive: false,
+        async key() {
+          const key = keys.shift() ?? "eof";
+          if (key !== "solve") return key;
+          const mark = out.match(/client_id=(me-[a-z0-9]+)/)?.[1];
+          for (let i = 0; i < 6; i++) {
+            const got = await fetch(`${target.baseUrl}/users/limited?client_id=${mark}`);
+            retryAfter = got.headers.get("retry-after") ?? "";
+          }
+          return "enter";
+        },
+        poll: () => undefined,
+        line: async () => answer(retryAfter),
+        close() {},
+      },
+      style,
+      target,
+    });
+    return { out, result };
+  }
+
+  test("the Retry-After question takes the number with its unit; the end of input there keeps it solved", async () => {
+    const target = await startInProcess({ passwordHashing: { memoryCost: 1024, timeCost: 1 } });
+    try {
+      const withUnit = await solveRateLimit(target, (seconds) => `${seconds} seconds`);
+      expect(withUnit.out).toContain("✓ right, that is what the answer said");
+      expect(withUnit.result).toEqual({ solved: ["exhaust-a-limit"], quit: false });
+      // A key that means nothing here gets a line saying what does.
+      expect(withUnit.out).toContain("Send your requests from another terminal; here: [h] hint");
+
+      const wrong = await solveRateLimit(target, () => "5");
+      expect(wrong.out).toMatch(/The answer said \d+\./);
+
+      const ended = await solveRateLimit(target, () => undefined);
+      expect(ended.result).toEqual({ solved: ["exhaust-a-limit"], quit: true });
+    } finally {
+      await target.close();
+    }
+  });
+
+  test("a 405 from Swagger UI's own path counts; loading the page is checked but not shown", async () => {
+    const lesson = lessons.find((l) => l.id === "wrong-method-and-size");
+    if (!lesson) throw new Error("no wrong-method-and-size lesson");
+    const target = await startInProcess({ passwordHashing: { memoryCost: 1024, timeCost: 1 } });
+    try {
+      let out = "";
+      const keys = ["solve"];
+      const result = await runChallenges(lesson, {
+        print: (text) => {
+          out += text;
+        },
+        input: {
+          interactive: false,
+          async key() {
+            if (!keys.shift()) return "eof";
+            await fetch(`${target.baseUrl}/openapi.json`, { method: "POST" });
+            await fetch(`${target.baseUrl}/openapi.json`);
+            return "enter";
+          },
+          poll: () => undefined,
+          line: async () => undefined,
+          close() {},
+        },
+        style,
+        target,
+      });
+      expect(result).toEqual({ solved: ["read-allow"], quit: false });
+      expect(out).toContain("← POST /openapi.json → 405 Method Not Allowed");
+      expect(out).not.toContain("← GET /openapi.json");
+      expect(out).toContain("    GET /openapi.json → 200 OK");
+    } finally {
+      await target.close();
+    }
+  });
+
+  test("past the last hint it names the page with the solution", async () => {
+    const lesson = lessons.find((l) => l.id === "roles");
+    if (!lesson) throw new Error("no roles lesson");
+    let out = "";
+    const keys = ["h", "h", "h", "q"];
+    await runChallenges(lesson, {
+      print: (text) => {
+        out += text;
+      },
+      input: {
+        interactive: false,
+        key: async () => keys.shift() ?? "eof",
+        poll: () => undefined,
+        line: async () => undefined,
+        close() {},
+      },
+      style,
+      target: { ...fakeTarget("http://127.0.0.1:9"), log: new RequestLog() },
+      width: 200,
+    });
+    expect(out).toContain(
+      'No more hints: docs/lessons/10-roles.md has a solution, under "Challenge: get a 403, then a 404 that hides".',
+    );
+  });
+
   test("with --url there is no log to watch: it says so and skips", async () => {
     let out = "";
     const lesson = lessons.find((l) => challengesOf(l.id).length) ?? fixtureLesson("x", []);

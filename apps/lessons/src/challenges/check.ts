@@ -17,6 +17,10 @@ export function describeWant(want: Want, vars: Vars = {}): string {
       : typeof want.path === "string"
         ? want.path
         : pathPattern(want.path);
+  const route =
+    want.method === undefined && want.path === undefined
+      ? "any request"
+      : `${want.method ?? "any method"} ${path}`;
   const query = Object.entries(want.query ?? {})
     .map(([k, v]) => `${k}=${fill(v, vars)}`)
     .join("&");
@@ -24,7 +28,7 @@ export function describeWant(want: Want, vars: Vars = {}): string {
   const detail = want.detail ? ` "${want.detail}"` : "";
   const also = want.also ? ` (${want.also.says})` : "";
   const status = want.status === undefined ? "any status" : code(want.status);
-  return `${want.method ?? "any method"} ${path}${query ? `?${query}` : ""} → ${status}${detail}${times}${also}`;
+  return `${route}${query ? `?${query}` : ""} → ${status}${detail}${times}${also}`;
 }
 
 /** `/^\/users\/\d+$/` → `/users/{id}`: how a person writes a path with an id. */
@@ -38,7 +42,9 @@ function pathPattern(pattern: RegExp): string {
 /** `GET /users/me → 401 Unauthorized ("Invalid token")`: one line of the log, for people. */
 export function describeEntry(entry: LogEntry): string {
   const query = entry.query ? `?${entry.query}` : "";
-  const detail = entry.detail ? ` (${entry.detail})` : "";
+  // A detail that only repeats the reason phrase ("Method Not Allowed") says nothing more.
+  const detail =
+    entry.detail && entry.detail !== reasonPhrase(entry.status) ? ` (${entry.detail})` : "";
   return `${entry.method} ${entry.path}${query} → ${code(entry.status)}${detail}`;
 }
 
@@ -72,18 +78,60 @@ function miss(want: Want, entry: LogEntry, vars: Vars, earlier: LogEntry[]): str
   return undefined;
 }
 
-/** Reads `entries` (the log since the challenge started) against `goal`, in order. */
+/**
+ * Reads `entries` (the log since the challenge started) against `goal`, in order. Solved when
+ * any choice of entries meets the wants in turn, not only the earliest: a learner who got the
+ * first part on the wrong path (`GET /users/1 → 401`) can do it again on the right one.
+ */
 export function check(goal: Want[], entries: LogEntry[], vars: Vars = {}): Verdict {
-  const met: LogEntry[] = [];
-  /** Every entry that counted, `times` included: "last answer" is only news when it did not. */
-  const counted = new Set<LogEntry>();
-  let at = 0;
+  const search: Search = { goal, entries, vars, furthest: { met: [], next: 0 } };
+  const solution = meet(search, 0, []);
+  if (solution) return { solved: true, saw: solution.map(describeEntry), met: solution };
+  return progress(search);
+}
+
+interface Search {
+  goal: Want[];
+  entries: LogEntry[];
+  vars: Vars;
+  /** The most wants any choice met, and where the next one is looked for: what "not yet" reports. */
+  furthest: { met: LogEntry[]; next: number };
+}
+
+/**
+ * The entries that meet the goal from want `met.length` on, looking at `entries[from…]`, or
+ * undefined. A want's `also` may read the entries met before it, so a later candidate is tried
+ * when the first leads nowhere; once no `also` is left, the earliest match is as good as any.
+ */
+function meet(search: Search, from: number, met: LogEntry[]): LogEntry[] | undefined {
+  const { goal, entries, vars } = search;
+  // The deepest choice, and of those the first found: the earliest entries, as the learner
+  // made them (a later tie would hide why the last answer did not count).
+  if (met.length > search.furthest.met.length) search.furthest = { met, next: from };
+  const want = goal[met.length];
+  if (!want) return met;
+  const earliestIsBest = goal.slice(met.length).every((w) => !w.also);
+  let count = 0;
+  for (let i = from; i < entries.length; i++) {
+    const entry = entries[i] as LogEntry;
+    if (!sameRoute(want, entry) || miss(want, entry, vars, met)) continue;
+    if (++count < (want.times ?? 1)) continue;
+    const found = meet(search, i + 1, [...met, entry]);
+    if (found || earliestIsBest) return found;
+  }
+  return undefined;
+}
+
+/** How far the goal got, and in words what the last answer that bears on the next want was. */
+function progress({ goal, entries, vars, furthest }: Search): Verdict {
+  const { met, next } = furthest;
+  const want = goal[met.length];
+  /** Entries that counted: "last answer" is only news when the last one did not. */
+  const counted = new Set<LogEntry>(met);
   let count = 0;
   let saw: string | undefined;
-  for (const entry of entries) {
-    const want = goal[at];
-    if (!want) break;
-    if (!sameRoute(want, entry)) continue;
+  for (const entry of entries.slice(next)) {
+    if (!want || !sameRoute(want, entry)) continue;
     const why = miss(want, entry, vars, met);
     if (why) {
       saw = `${entry.method} ${entry.path} ${why}`;
@@ -92,15 +140,10 @@ export function check(goal: Want[], entries: LogEntry[], vars: Vars = {}): Verdi
     saw = undefined;
     counted.add(entry);
     count++;
-    if (count < (want.times ?? 1)) continue;
-    met.push(entry);
-    at++;
-    count = 0;
   }
-  if (at === goal.length) return { solved: true, saw: met.map(describeEntry), met };
   const last = entries.at(-1);
   if (!saw && last && !counted.has(last)) saw = `last answer: ${describeEntry(last)}`;
-  const progress = count > 0 ? `${count} of ${goal[at]?.times ?? 1} so far` : "";
-  const said = [saw, progress].filter(Boolean).join("; ");
-  return { solved: false, met: at, ...(said ? { saw: said } : {}) };
+  const sofar = count > 0 ? `${count} of ${want?.times ?? 1} so far` : "";
+  const said = [saw, sofar].filter(Boolean).join("; ");
+  return { solved: false, met: met.length, ...(said ? { saw: said } : {}) };
 }

@@ -1,11 +1,8 @@
 /**
- * The challenges, as the runner uses them: the ids of a lesson's challenges (for progress),
- * the interactive loop (`runChallenges`), and reference solutions for `--auto`.
+ * The challenges, as the runner's menu and transcript use them: a lesson's challenges (their ids
+ * for progress, their titles for the menu) and the interactive loop (`runChallenges`). `--auto` plays the reference
+ * solutions through `solve.ts`; the docs take their section from `docs.ts`.
  */
-export { attemptVars, challengeIdsOf, challenges, challengesOf } from "./all.ts";
-export { Attempt } from "./attempt.ts";
-export { check, describeEntry, describeWant } from "./check.ts";
+export { challengeIdsOf, challengesOf } from "./all.ts";
 export type { ChallengeContext, ChallengesOutcome } from "./interactive.ts";
 export { runChallenges } from "./interactive.ts";
-export type { Challenge, LogEntry, Verdict, Want } from "./model.ts";
-export { playStep, verifySolution } from "./solve.ts";

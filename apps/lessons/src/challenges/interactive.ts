@@ -5,7 +5,9 @@
  * goal met. `h` gives the next hint, `s` skips, `q` quits.
  */
 import type { Style } from "../color.ts";
+import { lessonSlug } from "../docs-common.ts";
 import type { Input, Key } from "../input.ts";
+import { lessons } from "../lessons/index.ts";
 import type { Lesson } from "../model.ts";
 import { wrap } from "../render.ts";
 import type { Target } from "../target.ts";
@@ -14,6 +16,7 @@ import { challengesOf } from "./all.ts";
 import { Attempt } from "./attempt.ts";
 import { describeEntry, describeWant } from "./check.ts";
 import type { RequestLog } from "./log.ts";
+import type { LogEntry } from "./model.ts";
 
 export interface ChallengeContext {
   /** Writes text as it is (add your own newlines), like the runner's `write`. */
@@ -41,10 +44,20 @@ function bullet(text: string, width: number): string[] {
 
 /** Swagger UI's own page and the OpenAPI document it loads: not requests a challenge is about. */
 const SWAGGER_PAGE = /^\/(docs(\/|$)|openapi\.json$)/;
+/** Opening Swagger UI: shown to nobody, but checked like any request (a 405 there counts). */
+const swaggerLoad = (entry: LogEntry) =>
+  (entry.method === "GET" || entry.method === "HEAD") &&
+  entry.status < 400 &&
+  SWAGGER_PAGE.test(entry.path);
 
-const LOCK_TAKEN =
-  "⚙ The runner now holds the database's write lock from another connection, as a long migration would.";
-const LOCK_RELEASED = "⚙ The runner let go of the lock: the database takes writes again.";
+// The task says why the lock is held; these mark when it is taken and let go.
+const LOCK_TAKEN = "⚙ Write lock taken (a second connection): writes now wait for it.";
+const LOCK_RELEASED = "⚙ Write lock let go: the database takes writes again.";
+
+const KEYS = "[h] hint   [s] skip   [q] quit";
+
+/** `60`, `60s` and `60 seconds` all read the `60` the answer said. */
+const sameNumber = (typed: string, answer: string) => typed.match(/\d+/)?.[0] === answer;
 
 /** How often a terminal's keys are looked at while waiting for the log (the log wakes at once). */
 const KEY_TICK_MS = 100;
@@ -95,8 +108,8 @@ export async function runChallenges(
     } finally {
       await attempt.end();
     }
-    if (end === "quit") return { solved, quit: true };
-    if (end === "solved") solved.push(challenge.id);
+    if (end.solved) solved.push(challenge.id);
+    if (end.quit) return { solved, quit: true };
   }
   return { solved, quit: false };
 }
@@ -105,19 +118,18 @@ async function watch(
   attempt: Attempt,
   context: ChallengeContext,
   width: number,
-): Promise<"solved" | "skipped" | "quit"> {
+): Promise<{ solved: boolean; quit: boolean }> {
   const { print, style, input } = context;
   const { challenge, vars, log } = attempt;
   const say = (...lines: string[]) => print(`${lines.join("\n")}\n`);
   let shown = attempt.start;
   let hints = 0;
-  say("", style.dim("  Waiting for your requests…   [h] hint   [s] skip   [q] quit"));
+  say("", style.dim(`  Waiting for your requests…   ${KEYS}`));
   for (;;) {
     // What arrived since the last look: each answer, then what the check makes of it.
     if (log.mark() > shown) {
-      const fresh = log.since(shown).filter((entry) => !SWAGGER_PAGE.test(entry.path));
+      const fresh = log.since(shown).filter((entry) => !swaggerLoad(entry));
       shown = log.mark();
-      if (!fresh.length) continue;
       for (const entry of fresh) say(`  ← ${describeEntry(entry)}`);
       const verdict = await attempt.verdict();
       if (verdict.solved) {
@@ -132,32 +144,41 @@ async function watch(
         if (question && answer !== undefined) {
           print(`\n${question.ask} `);
           const typed = await input.line(print);
-          if (typed === undefined) return "quit";
+          // Solved all the same: the question only checks the answer was read.
+          if (typed === undefined) return { solved: true, quit: true };
           say(
-            typed.trim() === answer
+            sameNumber(typed, answer)
               ? style.green("  ✓ right, that is what the answer said")
               : style.yellow(`  The answer said ${answer}.`),
           );
         }
         say(...wrap(challenge.lesson, width, "  "));
-        return "solved";
+        return { solved: true, quit: false };
       }
-      const steps = challenge.goal.length;
-      const progress = steps > 1 ? ` (${verdict.met} of ${steps} done)` : "";
-      const notYet = `not yet${progress}${verdict.saw ? `: ${verdict.saw}` : ""}`;
-      say(...wrap(notYet, width, "    ").map(style.yellow));
+      if (fresh.length) {
+        const steps = challenge.goal.length;
+        const progress = steps > 1 ? ` (${verdict.met} of ${steps} done)` : "";
+        const notYet = `not yet${progress}${verdict.saw ? `: ${verdict.saw}` : ""}`;
+        say(...wrap(notYet, width, "    ").map(style.yellow));
+      }
     }
     const key = await nextKey(input, log, shown);
     if (key === undefined) continue;
-    if (key === "q" || key === "eof") return "quit";
+    if (key === "q" || key === "eof") return { solved: false, quit: true };
     if (key === "s") {
       say(style.dim("- challenge skipped"));
-      return "skipped";
+      return { solved: false, quit: false };
     }
     if (key === "h") {
       const hint = challenge.hints[hints];
       if (hint === undefined)
-        say(style.dim("  No more hints: the lesson's page in docs/lessons/ has a solution."));
+        say(
+          ...wrap(
+            `No more hints: ${solutionPage(challenge.lessonId)} has a solution, under "Challenge: ${challenge.title}".`,
+            width,
+            "  ",
+          ).map(style.dim),
+        );
       else
         say(
           "",
@@ -165,8 +186,21 @@ async function watch(
           ...wrap(fill(hint, vars), width, "  "),
         );
       hints++;
+    } else if (input.interactive || key !== "enter") {
+      // From a pipe an empty line is how a script has the log looked at again; on a terminal
+      // any other key would otherwise be swallowed without a word.
+      say(style.dim(`  Send your requests from another terminal; here: ${KEYS}`));
     }
   }
+}
+
+/** The generated page with the lesson's challenge and its solution, by file name. */
+function solutionPage(lessonId: string): string {
+  const index = lessons.findIndex((l) => l.id === lessonId);
+  const lesson = lessons[index];
+  return lesson
+    ? `docs/lessons/${lessonSlug(lesson, index)}.md`
+    : "the lesson's page in docs/lessons/";
 }
 
 /**

@@ -3,7 +3,8 @@
  * files, Swagger UI), a goal the API's own request log can confirm, hints, and a reference
  * solution that `--auto` plays through the same check.
  */
-import type { HttpMethod, RequestSpec } from "../model.ts";
+import type { JwtParts } from "../forge-token.ts";
+import type { HttpMethod, Power, RequestSpec } from "../model.ts";
 
 /** One answer of the in-process API, as its access log wrote it, plus what the checks read. */
 export interface LogEntry {
@@ -16,6 +17,12 @@ export interface LogEntry {
   request_id: string;
   /** The query string as sent (`client_id=…`), for the rate-limit challenge's marker. */
   query: string;
+  /** Body fields the checks read (`grant_type`, `email`), from a small form or JSON body. */
+  fields: Record<string, string>;
+  /** The bearer token the request presented, when it was a JWT. */
+  presented?: JwtParts;
+  /** The access token the answer issued (a sign-up's `token`, a login's `access_token`). */
+  issued?: JwtParts;
   /** The problem+json `detail`, when the answer was an error. */
   detail?: string;
   /** Response headers the checks read (lower-case names): allow, retry-after, … */
@@ -44,6 +51,8 @@ export interface Want {
 
 /** A request of the reference solution, sent as a lesson step is (`{{name}}` placeholders). */
 export interface SolutionStep {
+  /** Run before the request, as a lesson step's are (e.g. `forge-token`, what a learner edits). */
+  before?: Power[];
   request: RequestSpec;
   /** Variable name → `/json/pointer` into the body, or `header:<name>`. */
   capture?: Record<string, string>;

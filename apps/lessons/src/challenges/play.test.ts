@@ -4,6 +4,8 @@
  * is on what the screen shows. Without tmux: a failure under CI, a loud skip elsewhere.
  */
 import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../generate-docs.ts";
 import { TmuxSession, tmuxAvailable } from "../tmux-session.ts";
@@ -30,6 +32,35 @@ const open: Panes[] = [];
 afterEach(() => {
   for (const p of open.splice(0)) p.close();
 });
+
+test("a signal mid-challenge, lock held, stops play.ts cleanly: exit 130, no database files left", async () => {
+  const tmp = mkdtempSync(join(tmpdir(), "play-signal-"));
+  try {
+    const child = Bun.spawn([process.execPath, PLAY, "database-outage"], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, TMPDIR: tmp, NO_COLOR: "1" },
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    let out = "";
+    const decoder = new TextDecoder();
+    const reader = child.stdout.getReader();
+    while (!out.includes("Waiting for your requests")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`play.ts ended before the challenge:\n${out}`);
+      out += decoder.decode(value);
+    }
+    reader.releaseLock();
+    expect(out).toContain("⚙ Write lock taken");
+    expect(readdirSync(tmp).length).toBeGreaterThan(0);
+    child.kill("SIGINT");
+    expect(await child.exited).toBe(130);
+    expect(readdirSync(tmp)).toEqual([]);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}, 30_000);
 
 const canRun = tmuxAvailable("the challenges");
 

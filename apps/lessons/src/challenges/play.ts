@@ -20,13 +20,22 @@ if (!lesson) {
 }
 
 const write = (text: string) => process.stdout.write(text);
-const target = await startInProcess();
+const booting = startInProcess();
 let input: Input | undefined;
+let stopping = false;
+/** Once, whatever asks first: the API lets go of the database lock and deletes its files. */
 const stop = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
   input?.close();
-  await target.close();
+  await (await booting.catch(() => undefined))?.close();
   process.exit(code);
 };
+// A signal (Ctrl-C from a pipe, a closed terminal, even while the API boots) cleans up too.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => void stop(130));
+}
+const target = await booting;
 input = process.stdin.isTTY
   ? terminalInput(process.stdin, () => void stop(130))
   : lineInput(process.stdin, write);

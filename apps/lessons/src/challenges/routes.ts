@@ -115,7 +115,16 @@ export const routeChallenges: Challenge[] = [
           test: (entry) => /^\d+$/.test(entry.headers["retry-after"] ?? ""),
         },
       },
-      { method: "POST", path: "/users/", status: 201 },
+      {
+        method: "POST",
+        path: "/users/",
+        status: 201,
+        also: {
+          says: "the same address as the 503's",
+          test: (entry, [outage]) =>
+            !!entry.fields.email && entry.fields.email === outage?.fields.email,
+        },
+      },
     ],
     lockDatabase: { releaseAfter: 1 },
     lesson:

@@ -1,7 +1,7 @@
 /** Challenges of the lessons about tokens: logging in, protected routes, refresh, logging out. */
 import type { RequestSpec } from "../model.ts";
 import { signUpMe } from "./accounts.ts";
-import type { Challenge } from "./model.ts";
+import type { Challenge, LogEntry } from "./model.ts";
 
 const logInMe = (password = "me-password-1"): RequestSpec => ({
   method: "POST",
@@ -15,12 +15,20 @@ const refreshWith = (variable: string): RequestSpec => ({
   form: { grant_type: "refresh_token", refresh_token: `{{${variable}}}` },
 });
 
+/** What a `POST /token` asked for: the grant its form named, `password` when it named none. */
+const grantOf = (entry: LogEntry) => entry.fields.grant_type ?? "password";
+const LOGIN = { says: "a password login", test: (e: LogEntry) => grantOf(e) === "password" };
+const REFRESH = { says: "a refresh grant", test: (e: LogEntry) => grantOf(e) === "refresh_token" };
+
 /**
- * A token anyone can write: a real JWT header, a payload claiming user 1 until 2100, and a
- * signature made without the API's key.
+ * The token this entry presented is the one `issuer` issued with `sub` changed: its header and
+ * signature kept, as a forger without the key must. Any other bad token is also "Invalid token".
  */
-const FORGED =
-  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIiwiZXhwIjo0MTAyNDQ0ODAwfQ.Zm9yZ2VkLXdpdGhvdXQtdGhlLWtleQ";
+function forgedFrom(entry: LogEntry, [issuer]: LogEntry[]): boolean {
+  const [sent, real] = [entry.presented, issuer?.issued];
+  if (!sent || !real) return false;
+  return sent.header === real.header && sent.signature === real.signature && sent.sub !== real.sub;
+}
 
 const SIGN_UP_FIRST = "Sign up first (`POST /users/` with JSON `email` and `password`).";
 
@@ -36,7 +44,7 @@ export const sessionChallenges: Challenge[] = [
     ],
     goal: [
       { method: "POST", path: "/token", status: 401, detail: "Incorrect email or password" },
-      { method: "POST", path: "/token", status: 200 },
+      { method: "POST", path: "/token", status: 200, also: LOGIN },
     ],
     lesson:
       "The 401 would read the same for an address nobody owns; the 200 is never cached (`Cache-Control: no-store`).",
@@ -52,19 +60,27 @@ export const sessionChallenges: Challenge[] = [
     title: "forge a token and get 401 Invalid token",
     task: 'Forge an access token: take one of yours (from a sign-up), change `sub` in its payload (the middle part, base64url JSON) to another user\'s id, and send it to `GET /users/me`. Get 401 "Invalid token", not "Not authenticated".',
     hints: [
-      "`echo <middle part> | base64 -d` shows the payload; `base64 | tr '+/' '-_' | tr -d '='` encodes one back.",
-      "Keep the header and the signature as they were: only the API's key could sign the new payload.",
+      "The payload is base64url JSON: `bun -e 'console.log(Buffer.from(Bun.argv.at(-1), \"base64url\").toString())' <middle part>` shows it, and `bun -e 'console.log(Buffer.from(Bun.argv.at(-1)).toString(\"base64url\"))' '<edited JSON>'` encodes it back.",
+      "Keep the header and the signature as they were (`<header>.<new payload>.<signature>`): only the API's key could sign the new payload.",
     ],
-    goal: [{ method: "GET", path: "/users/me", status: 401, detail: "Invalid token" }],
+    goal: [
+      { also: { says: "an access token issued to you", test: (entry) => !!entry.issued } },
+      {
+        method: "GET",
+        path: "/users/me",
+        status: 401,
+        detail: "Invalid token",
+        also: { says: "that token with only its sub changed", test: forgedFrom },
+      },
+    ],
     lesson:
       'The signature no longer matches the payload, so the token is rejected before anyone reads `sub`: `WWW-Authenticate: Bearer error="invalid_token"`.',
     solution: [
+      { request: signUpMe(), capture: { token: "/token" } },
+      { request: signUpMe("other"), capture: { otherId: "/user/id" } },
       {
-        request: {
-          method: "GET",
-          path: "/users/me",
-          headers: { authorization: `Bearer ${FORGED}` },
-        },
+        before: [{ power: "forge-token", token: "token", userId: "otherId", into: "forgedToken" }],
+        request: { method: "GET", path: "/users/me", bearer: "forgedToken" },
       },
     ],
   },
@@ -79,8 +95,8 @@ export const sessionChallenges: Challenge[] = [
     ],
     goal: [
       { method: "POST", path: "/token", status: 401, detail: "Invalid refresh token" },
-      { method: "POST", path: "/token", status: 200 },
-      { method: "POST", path: "/token", status: 200 },
+      { method: "POST", path: "/token", status: 200, also: LOGIN },
+      { method: "POST", path: "/token", status: 200, also: REFRESH },
     ],
     lesson: "Each refresh answers a new pair and spends the token it was given: keep the newest.",
     solution: [

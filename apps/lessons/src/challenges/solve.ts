@@ -6,8 +6,9 @@ import type { Vars } from "../template.ts";
 import { Attempt } from "./attempt.ts";
 import type { Challenge, SolutionStep, Verdict } from "./model.ts";
 
-/** Sends one request of a reference solution (`repeat` times), keeping what it captures. */
-export async function playStep(step: SolutionStep, target: Target, vars: Vars): Promise<void> {
+/** Runs one step of a reference solution: its powers, then its request (`repeat` times), keeping what it captures. */
+async function playStep(step: SolutionStep, target: Target, vars: Vars): Promise<void> {
+  for (const power of step.before ?? []) await target.use(power, vars);
   const request = prepareRequest(step.request, vars, target.baseUrl);
   for (let i = 0; i < (step.repeat ?? 1); i++) {
     const response = await send(request);
