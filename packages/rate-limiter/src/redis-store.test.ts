@@ -11,6 +11,7 @@ import { RedisStore, type RedisStoreOptions } from "./redis-store.ts";
 import {
   blackhole,
   deleteKeys,
+  HEALTHY_CALL_BUDGET_MS,
   REDIS_URL,
   redisGate,
   redisProxy,
@@ -31,7 +32,12 @@ let admin: RedisClient;
 const stores: RedisStore[] = [];
 /** A store under this run's prefix, closed after all tests. */
 const store = (options: RedisStoreOptions = {}) => {
-  const s = new RedisStore({ url: REDIS_URL, keyPrefix: `${prefix}x:`, ...options });
+  const s = new RedisStore({
+    url: REDIS_URL,
+    keyPrefix: `${prefix}x:`,
+    timeoutMs: HEALTHY_CALL_BUDGET_MS,
+    ...options,
+  });
   stores.push(s);
   return s;
 };
@@ -459,7 +465,7 @@ describe.skipIf(!run)("RedisStore", () => {
 
     test("CLIENT KILL mid-run: calls in the gap fail fast, then hits succeed again", async () => {
       const name = `statuslab-test-kill-${process.pid}-${Date.now()}`;
-      const s = store({ clientName: name, timeoutMs: 250 });
+      const s = store({ clientName: name, timeoutMs: 1_000 });
       const k = key("kill");
       const LIMIT = 1_000_000;
       await s.hit(k, LIMIT, MINUTE);
