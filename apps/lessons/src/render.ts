@@ -83,6 +83,7 @@ export const HEADERS_THAT_MATTER = [
   "ratelimit",
   "allow",
   "accept-post",
+  "accept-patch",
   "cache-control",
   "pragma",
   "x-request-id",

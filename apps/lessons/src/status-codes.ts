@@ -103,11 +103,11 @@ const PROSE: Record<StatusCode, LearnerProse> = {
   },
   415: {
     meaning:
-      "The server refuses the body because of its format, as declared by `Content-Type` (or as found on inspection). For a POST the server can name the formats it does accept in an `Accept-Post` header (defined by the W3C Linked Data Platform and registered for any HTTP API).",
+      "The server refuses the body because of its format, as declared by `Content-Type` (or as found on inspection). For a POST the server can name the formats it does accept in an `Accept-Post` header (defined by the W3C Linked Data Platform and registered for any HTTP API); for a PATCH, in `Accept-Patch` (RFC 5789).",
     inThisApi:
-      "`POST /users/` and the other JSON routes accept only `application/json`; `POST /token` accepts only an HTML form (`application/x-www-form-urlencoded`), as OAuth2 requires. Sending one where the other is expected gets 415 with `Accept-Post`.",
+      "`POST /users/` and the other JSON routes accept only `application/json`; `POST /token` accepts only an HTML form (`application/x-www-form-urlencoded`), as OAuth2 requires. Sending one where the other is expected gets 415 with `Accept-Post`; `PATCH /admin/users/{id}` takes JSON too and names it in `Accept-Patch`.",
     clientShould:
-      "Send the body in the format named by `Accept-Post` and set `Content-Type` to match.",
+      "Send the body in the format named by `Accept-Post` (`Accept-Patch` on a PATCH) and set `Content-Type` to match.",
   },
   422: {
     meaning:

@@ -172,7 +172,14 @@ export const STATUS_CATALOG = {
     phrase: "Unsupported Media Type",
     sent: true,
     when: "A body in another format than the route takes: JSON routes take JSON, `/token` an HTML form.",
-    headers: [{ name: "Accept-Post", always: true, why: "the media type the route does take" }],
+    headers: [
+      { name: "Accept-Post", always: false, why: "the media type a POST route takes" },
+      {
+        name: "Accept-Patch",
+        always: false,
+        why: "the media type a PATCH route takes (RFC 5789 §2.2)",
+      },
+    ],
     rfc: rfc9110("15.5.16"),
     problem: {
       type: "about:blank",

@@ -208,6 +208,18 @@ describe("415 wrong media type", () => {
       expect(sent.body.detail).toBe(`Send the body as ${accept}`);
     });
   }
+
+  test("a PATCH names what it takes in Accept-Patch (RFC 5789 §2.2), not Accept-Post", async () => {
+    const { api } = await makeApp();
+    const sent = await api.send("PATCH", "/admin/users/1", {
+      token: await api.adminToken(),
+      raw: new TextEncoder().encode("role=admin"),
+      headers: { "content-type": "text/plain" },
+    });
+    expectProblem(sent, 415);
+    expect(sent.headers.get("accept-patch")).toBe("application/json");
+    expect(sent.headers.get("accept-post")).toBeNull();
+  });
 });
 
 describe("prototype-named fields", () => {

@@ -72,7 +72,7 @@ const mediaType = (request: Request) =>
 export async function parseJsonBody({ request, bodyTimeoutMs }: BodyContext): Promise<unknown> {
   const type = mediaType(request);
   if (type !== "application/json" && !type.endsWith("+json")) {
-    throw new UnsupportedMediaTypeError("application/json");
+    throw new UnsupportedMediaTypeError("application/json", request.method);
   }
   const text = await readLimitedText(request, BODY_LIMIT_BYTES, bodyTimeoutMs);
   try {
@@ -109,7 +109,7 @@ function keepPrintable(_key: string, value: unknown): unknown {
  */
 export async function parseFormBody({ request, bodyTimeoutMs }: BodyContext): Promise<unknown> {
   if (mediaType(request) !== "application/x-www-form-urlencoded") {
-    throw new UnsupportedMediaTypeError("application/x-www-form-urlencoded");
+    throw new UnsupportedMediaTypeError("application/x-www-form-urlencoded", request.method);
   }
   // No prototype: a field named `__proto__` must stay a field.
   const fields: Record<string, string | string[]> = Object.create(null);

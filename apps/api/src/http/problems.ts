@@ -121,9 +121,11 @@ export class PayloadTooLargeError extends HttpProblem {
   }
 }
 
+/** Names what the route takes: `Accept-Patch` on a PATCH (RFC 5789 §2.2), else `Accept-Post`. */
 export class UnsupportedMediaTypeError extends HttpProblem {
-  constructor(expected: string) {
-    super(415, `Send the body as ${expected}`, { "accept-post": expected });
+  constructor(expected: string, method: string) {
+    const header = method.toUpperCase() === "PATCH" ? "accept-patch" : "accept-post";
+    super(415, `Send the body as ${expected}`, { [header]: expected });
   }
 }
 

@@ -78,7 +78,7 @@ export const lesson: LessonSource = {
       expect: problem(415, "Send the body as application/json", {
         headers: { "accept-post": "application/json" },
       }),
-      chosenBy: 'UnsupportedMediaTypeError("application/json")',
+      chosenBy: 'UnsupportedMediaTypeError("application/json",',
       explain: {
         why: "415 Unsupported Media Type: the server refuses the body because of its declared format, before reading a field of it. Quietly parsing a form where JSON was promised would accept requests the schema was never written for. The `Accept-Post` header says which format the route takes.",
         clientShould:

@@ -287,6 +287,10 @@ describe("GET /openapi.json", () => {
     );
     expect(headers("/health", "get", "503")).toContain("Retry-After");
     expect(headers("/token", "post", "415")).toContain("Accept-Post");
+    expect(headers("/admin/users/{id}", "patch", "415")).toEqual(
+      expect.arrayContaining(["Accept-Patch"]),
+    );
+    expect(headers("/admin/users/{id}", "patch", "415")).not.toContain("Accept-Post");
     expect(headers("/users/{id}", "delete", "401")).toContain("WWW-Authenticate");
   });
 

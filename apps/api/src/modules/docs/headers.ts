@@ -52,6 +52,10 @@ const HEADER_DOCS: Readonly<Record<string, HeaderDoc>> = {
     description: "The media type to send the body as",
     schema: { type: "string", examples: ["application/json"] },
   },
+  "Accept-Patch": {
+    description: "The media type to send the patch as (RFC 5789 §2.2)",
+    schema: { type: "string", examples: ["application/json"] },
+  },
   Connection: {
     description: "`close`: where the unfinished request would have ended is unknown",
     schema: { type: "string", enum: ["close"] },
@@ -92,11 +96,19 @@ export const BY_OPERATION: Readonly<Record<string, Record<number, Record<string,
   "get /users/limited": { 200: RATE_LIMIT, 429: RATE_LIMIT },
 };
 
+/** On a status's responses to every operation of a method: a 415 names what a POST or PATCH takes. */
+const BY_METHOD: Readonly<Record<string, Record<number, Record<string, HeaderDoc>>>> = {
+  post: { 415: { "Accept-Post": HEADER_DOCS["Accept-Post"] as HeaderDoc } },
+  patch: { 415: { "Accept-Patch": HEADER_DOCS["Accept-Patch"] as HeaderDoc } },
+};
+
 /** Every header a response of `status` to `operation` carries, in a stable order. */
 export function responseHeaders(operation: string, status: number): Record<string, HeaderDoc> {
+  const method = operation.split(" ")[0] ?? "";
   return {
     ...EVERY_RESPONSE,
     ...BY_STATUS[status],
+    ...BY_METHOD[method]?.[status],
     ...BY_OPERATION[operation]?.[status],
   };
 }
