@@ -563,35 +563,8 @@ describe("runChallenges", () => {
   test("keys from a pipe: a hint, then the log shows the goal met and it says what it saw", async () => {
     const target = await startInProcess({ passwordHashing: { memoryCost: 1024, timeCost: 1 } });
     try {
-      if (!rateLimiting) throw new Error("no rate-limiting lesson");
-      let out = "";
-      let retryAfter = "";
-      const keys = ["h", "solve"];
-      const result = await runChallenges(rateLimiting, {
-        print: (text) => {
-          out += text;
-        },
-        input: {
-          interactive: false,
-          async key() {
-            const key = keys.shift() ?? "eof";
-            if (key !== "solve") return key;
-            // The learner's requests, as curl would send them, with the mark the task printed.
-            const mark = out.match(/client_id=(me-[a-z0-9]+)/)?.[1];
-            for (let i = 0; i < 6; i++) {
-              const answer = await fetch(`${target.baseUrl}/users/limited?client_id=${mark}`);
-              retryAfter = answer.headers.get("retry-after") ?? "";
-            }
-            return "enter";
-          },
-          poll: () => undefined,
-          // The question after solving: the learner read Retry-After off the 429.
-          line: async () => retryAfter,
-          close() {},
-        },
-        style,
-        target,
-      });
+      // The learner read Retry-After off the 429 and types it in.
+      const { out, result } = await solveRateLimit(target, (retryAfter) => retryAfter, "h");
       expect(result).toEqual({ solved: ["exhaust-a-limit"], quit: false });
       expect(out).toContain("How many seconds did Retry-After ask you to wait?");
       expect(out).toContain("✓ right, that is what the answer said");
@@ -605,15 +578,20 @@ describe("runChallenges", () => {
       await target.close();
     }
   });
-  /** The rate-limit challenge, solved from a pipe: `answer` is what the learner types after. */
+
+  /**
+   * The rate-limit challenge from a pipe: `firstKey`, then six requests with the task's mark, as
+   * curl would send them; `answer` is what the learner types at the question after.
+   */
   async function solveRateLimit(
     target: Target,
     answer: (retryAfter: string) => string | undefined,
+    firstKey = "x",
   ) {
     if (!rateLimiting) throw new Error("no rate-limiting lesson");
     let out = "";
     let retryAfter = "";
-    const keys = ["x", "solve"];
+    const keys = [firstKey, "solve"];
     const result = await runChallenges(rateLimiting, {
       print: (text) => {
         out += text;
