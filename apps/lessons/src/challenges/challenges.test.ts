@@ -25,6 +25,10 @@ const entry = (
   ...fields,
 });
 
+/** A sign-up's log entry; `problem` holds what a failed one carries (its detail, its headers). */
+const signUpEntry = (status: number, email: string, problem: Partial<LogEntry> = {}) =>
+  entry({ method: "POST", path: "/users/", status, fields: { email }, ...problem });
+
 const byId = (id: string) => {
   const found = challenges.find((c) => c.id === id);
   if (!found) throw new Error(`no challenge ${id}`);
@@ -278,21 +282,15 @@ describe("which grant a POST /token was", () => {
 
 test("the 409 asked for is the address signed up, again in other letter case", () => {
   const goal = byId("get-a-409").goal;
-  const signUp = (status: number, email: string) =>
-    entry({
-      method: "POST",
-      path: "/users/",
-      status,
-      fields: { email },
-      ...(status === 409 ? { detail: "Email already registered" } : {}),
-    });
-  const created = signUp(201, "me-1@example.com");
-  expect(check(goal, [created, signUp(409, "me-1@example.com")])).toMatchObject({
+  const conflict = (email: string) =>
+    signUpEntry(409, email, { detail: "Email already registered" });
+  const created = signUpEntry(201, "me-1@example.com");
+  expect(check(goal, [created, conflict("me-1@example.com")])).toMatchObject({
     solved: false,
     saw: "POST /users/ not its address in other letter case",
   });
-  expect(check(goal, [created, signUp(409, "admin@lessons.local")]).solved).toBe(false);
-  expect(check(goal, [created, signUp(409, "ME-1@EXAMPLE.COM")]).solved).toBe(true);
+  expect(check(goal, [created, conflict("admin@lessons.local")]).solved).toBe(false);
+  expect(check(goal, [created, conflict("ME-1@EXAMPLE.COM")]).solved).toBe(true);
 });
 
 test("the forgery asked for is a token issued here with only its sub changed, not any bad token", () => {
@@ -319,23 +317,16 @@ test("the forgery asked for is a token issued here with only its sub changed, no
 
 test("the retry after the outage is the same sign-up, not just any", () => {
   const goal = byId("outage-then-retry").goal;
-  const signUp = (status: number, email: string) =>
-    entry({
-      method: "POST",
-      path: "/users/",
-      status,
-      fields: { email },
-      ...(status === 503
-        ? { detail: "Database unavailable", headers: { "retry-after": "1" } }
-        : {}),
-    });
-  const outage = signUp(503, "me-1@example.com");
-  expect(check(goal, [outage, signUp(201, "other@example.com")])).toMatchObject({
+  const outage = signUpEntry(503, "me-1@example.com", {
+    detail: "Database unavailable",
+    headers: { "retry-after": "1" },
+  });
+  expect(check(goal, [outage, signUpEntry(201, "other@example.com")])).toMatchObject({
     solved: false,
     met: 1,
     saw: "POST /users/ not the same address as the 503's",
   });
-  expect(check(goal, [outage, signUp(201, "me-1@example.com")]).solved).toBe(true);
+  expect(check(goal, [outage, signUpEntry(201, "me-1@example.com")]).solved).toBe(true);
 });
 
 describe("the request log", () => {
