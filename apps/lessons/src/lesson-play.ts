@@ -9,7 +9,7 @@ import type { Lesson, StatusCodeDoc, Step } from "./model.ts";
 import { powerShows } from "./powers.ts";
 import { prepareStep } from "./prepare-step.ts";
 import { loadProgress, recordReached, recordStepPassed } from "./progress.ts";
-import { indent, renderRequest, statusLabel, wrap } from "./render.ts";
+import { indent, joinFitting, renderRequest, statusLabel, wrap } from "./render.ts";
 import { executeStep } from "./run.ts";
 import {
   type LessonRun,
@@ -231,17 +231,21 @@ export class LessonPlay {
       this.keepScreen = true;
       return "next";
     }
-    const score = this.predictions.made
-      ? ` · predictions ${this.predictions.right} of ${this.predictions.made} right`
-      : "";
+    const { right, made } = this.predictions;
     const mark = result.outcome === "passed" ? style.green("✓") : style.red("✗");
     // Nothing came back (the API is gone): the expected status here would read as the answer.
     const got = result.status === undefined ? "no answer" : statusLabel(result.status, style);
-    await screen.room(4);
-    await screen.say(
-      "",
-      `${mark} ${got}${verdict ? ` · ${verdict}` : ""}${style.dim(`${score} · step ${i + 1} of ${this.lesson.steps.length}`)}`,
+    const status = joinFitting(
+      [
+        `${mark} ${got}`,
+        ...(verdict ? [verdict] : []),
+        ...(made ? [style.dim(`predictions ${right} of ${made} right`)] : []),
+        style.dim(`step ${i + 1} of ${this.lesson.steps.length}`),
+      ],
+      screen.view.width,
     );
+    await screen.room(status.length + 3);
+    await screen.say("", ...status);
     return this.next(last);
   }
 

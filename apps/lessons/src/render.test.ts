@@ -3,6 +3,7 @@ import { colorEnabled, createStyle, plain, stripAnsi } from "./color.ts";
 import { prepareRequest, type ReceivedResponse } from "./http.ts";
 import type { StatusCodeDoc, Step } from "./model.ts";
 import {
+  joinFitting,
   renderExplanation,
   renderRequest,
   renderResponse,
@@ -168,6 +169,22 @@ test("wrap keeps words whole and indents", () => {
     "  five",
   ]);
   expect(wrap("a\n\nb", 80)).toEqual(["a", "", "b"]);
+});
+
+test("a status line breaks between its parts, never inside one, and colour takes no room", () => {
+  const parts = [
+    "✓ 422 Unprocessable Content",
+    "predicted 404, it was 422",
+    "predictions 0 of 1 right",
+    "step 3 of 5",
+  ];
+  expect(joinFitting(parts, 80)).toEqual([
+    "✓ 422 Unprocessable Content · predicted 404, it was 422",
+    "  predictions 0 of 1 right · step 3 of 5",
+  ]);
+  const coloured = createStyle(true);
+  expect(joinFitting(parts.map(coloured.dim), 80).map(stripAnsi)).toEqual(joinFitting(parts, 80));
+  expect(joinFitting(parts, 200)).toEqual([parts.join(" · ")]);
 });
 
 describe("colour", () => {

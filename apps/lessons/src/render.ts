@@ -3,7 +3,7 @@
  * or not) and a width in, strings out, so the same code serves the screen, the transcript
  * and the tests.
  */
-import type { Style } from "./color.ts";
+import { type Style, stripAnsi } from "./color.ts";
 import { contentLength, type PreparedRequest, type ReceivedResponse } from "./http.ts";
 import type { StatusCodeDoc, Step } from "./model.ts";
 import { reasonPhrase } from "./phrases.ts";
@@ -51,6 +51,29 @@ export function wrap(text: string, width: number, indent = ""): string[] {
     out.push(line ? indent + line : "");
   }
   return out;
+}
+
+/**
+ * Parts joined by " · ", broken between parts, never inside one, so that a status line fits
+ * `width` (the terminal would otherwise break it mid-word). Parts may carry colour.
+ */
+export function joinFitting(parts: string[], width: number, indent = "  "): string[] {
+  const lines: string[] = [];
+  let line = "";
+  let used = 0;
+  for (const part of parts) {
+    const size = [...stripAnsi(part)].length;
+    if (line && used + 3 + size > width) {
+      lines.push(line);
+      line = indent + part;
+      used = indent.length + size;
+    } else {
+      line = line ? `${line} · ${part}` : part;
+      used += (used ? 3 : 0) + size;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 /** Two spaces in; an empty line stays empty (no trailing blanks in transcripts). */
