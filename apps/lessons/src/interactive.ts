@@ -311,7 +311,10 @@ class Session {
       await screen.say(
         this.o.view.style.bold(`Lesson ${number} · ${lesson.title}`),
         "",
-        `Every step has passed; still open: ${this.openTitles(lesson, state.openChallenges)}.`,
+        ...wrap(
+          `Every step has passed; still open: ${this.openTitles(lesson, state.openChallenges)}.`,
+          this.o.view.width,
+        ),
       );
       await screen.prompt("[c] go to the challenge   [Enter] play the steps again   [q] quit");
       const key = await screen.choose(["c", "enter", "q"]);

@@ -116,6 +116,12 @@ describe("renderResponse", () => {
     expect(lines[0]).toBe("Sent 2 times; the answers: 204, 204. The last one:");
     expect(lines[1]).toBe("HTTP/1.1 204 No Content  (12 ms)");
     expect(lines.at(-1)).toBe("(no body)");
+    // Ten answers do not fit one line of 80 (indented by two): they wrap at words.
+    const ten = renderResponse(empty, view, Array(10).fill(empty));
+    expect(ten.slice(0, 2)).toEqual([
+      "Sent 10 times; the answers: 204, 204, 204, 204, 204, 204, 204, 204, 204, 204.",
+      "The last one:",
+    ]);
   });
 });
 

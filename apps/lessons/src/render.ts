@@ -170,14 +170,16 @@ export function prettyBody(response: ReceivedResponse): string[] {
 /** Status line, the headers that matter, the body. `all` lists every attempt of a repeat. */
 export function renderResponse(
   response: ReceivedResponse,
-  { style }: View,
+  { style, width }: View,
   all: ReceivedResponse[] = [response],
 ): string[] {
   const lines: string[] = [];
   if (all.length > 1) {
+    const answers = all.map((r) => r.status).join(", ");
+    // Shown indented by two: the width left is two less.
     lines.push(
-      style.dim(
-        `Sent ${all.length} times; the answers: ${all.map((r) => r.status).join(", ")}. The last one:`,
+      ...wrap(`Sent ${all.length} times; the answers: ${answers}. The last one:`, width - 2).map(
+        style.dim,
       ),
     );
   }
