@@ -15,6 +15,7 @@ import {
   loadProgress,
   recordChallengeSolved,
 } from "./progress.ts";
+import { lessonVerdict, menuMark, openTitles, sittingSummary } from "./progress-text.ts";
 import { askQuiz } from "./quiz-screen.ts";
 import type { View } from "./render.ts";
 import { wrap } from "./render.ts";
@@ -86,44 +87,13 @@ class Session {
     this.setup = setupSteps(o.lessons);
   }
 
-  private challengeIds(lesson: Lesson): string[] {
-    return (this.o.challengesOf?.(lesson.id) ?? []).map((c) => c.id);
-  }
-
-  /** The titles of the challenges still open, as the learner saw them announced. */
-  private openTitles(lesson: Lesson, open: readonly string[]): string {
-    const all = this.o.challengesOf?.(lesson.id) ?? [];
-    return all
-      .filter((c) => open.includes(c.id))
-      .map((c) => `"${c.title}"`)
-      .join(", ");
+  private challengesOf(lesson: Lesson) {
+    return this.o.challengesOf?.(lesson.id) ?? [];
   }
 
   private state(lesson: Lesson): LessonState {
-    return lessonState(loadProgress(this.o.statePath), lesson, this.challengeIds(lesson));
-  }
-
-  private mark(lesson: Lesson, state: LessonState): { mark: string; note: string } {
-    const { style } = this.o.view;
-    switch (state.kind) {
-      case "done":
-        return { mark: style.green("✓"), note: "" };
-      case "steps-done":
-        return { mark: style.yellow("◐"), note: "steps done, challenge open" };
-      case "open": {
-        const total = lesson.steps.length;
-        const at = Math.min(state.reached + 1, total);
-        return {
-          mark: style.yellow("·"),
-          note:
-            state.reached >= total
-              ? `${state.missing.length} step${state.missing.length === 1 ? "" : "s"} not passed`
-              : `at step ${at} of ${total}`,
-        };
-      }
-      case "new":
-        return { mark: " ", note: "" };
-    }
+    const ids = this.challengesOf(lesson).map((c) => c.id);
+    return lessonState(loadProgress(this.o.statePath), lesson, ids);
   }
 
   async menu(): Promise<void> {
@@ -140,7 +110,7 @@ class Session {
       let done = 0;
       for (const [i, lesson] of lessons.entries()) {
         const state = this.state(lesson);
-        const { mark, note } = this.mark(lesson, state);
+        const { mark, note } = menuMark(lesson, state, style);
         if (state.kind === "done") done++;
         const text = `${lesson.title}${note ? ` — ${note}` : ""}`;
         const [head = "", ...rest] = wrap(text, width - 8);
@@ -216,16 +186,11 @@ class Session {
       if (challenges !== "finished") return challenges;
     }
 
-    const results = [...play.results.values()];
-    const passed = results.filter((r) => r.outcome === "passed").length;
-    const failed = results.filter((r) => r.outcome === "failed").length;
-    const skipped = results.length - passed - failed;
-    const replayed = play.replayed ? ` (steps 1-${play.replayed} run again from last time)` : "";
-    const { right, made } = play.predictions;
-    return this.end(lesson, number, [
-      `${passed} passed, ${failed} failed, ${skipped} skipped${replayed}`,
-      `Predictions: ${made ? `${right} of ${made} right` : "none made"}${quiz ? ` · quiz: ${quiz.right} of ${quiz.total} right` : ""}`,
-    ]);
+    return this.end(
+      lesson,
+      number,
+      sittingSummary([...play.results.values()], play.replayed, play.predictions, quiz),
+    );
   }
 
   /** Straight to the challenges of a lesson whose steps all passed before. */
@@ -265,35 +230,13 @@ class Session {
       style.bold(`Lesson ${number} · ${lesson.title} — end`),
       ...sitting,
       "",
-      ...this.verdict(lesson),
+      ...lessonVerdict(lesson, this.state(lesson), this.challengesOf(lesson), this.o.view),
       "",
       style.bold("Takeaway"),
       ...wrap(lesson.takeaway, width, "  "),
     );
     await screen.prompt(this.o.only ? "[Enter] exit" : "[Enter] back to the menu");
     return (await screen.choose(["enter", "q"])) === "eof" ? "eof" : "finished";
-  }
-
-  /** Where the lesson is done or what is still open, in one sentence (wrapped, then coloured). */
-  private verdict(lesson: Lesson): string[] {
-    const { style, width } = this.o.view;
-    const state = this.state(lesson);
-    const challenges = this.challengeIds(lesson).length > 0;
-    if (state.kind === "done") {
-      const what = challenges ? "every step passed, challenge solved" : "every step passed";
-      return wrap(`✓ Lesson done: ${what}.`, width).map(style.green);
-    }
-    if (state.kind === "steps-done") {
-      const text = `◐ Steps done, challenge open: ${this.openTitles(lesson, state.openChallenges)}.`;
-      return wrap(text, width).map(style.yellow);
-    }
-    const missing = state.kind === "open" ? state.missing : [];
-    const titles = lesson.steps.filter((s) => missing.includes(s.id)).map((s) => `"${s.title}"`);
-    const rule = challenges
-      ? "every step has passed and its challenge, offered once they have, is solved"
-      : "every step has passed";
-    const text = `Not done yet: a lesson is done when ${rule}. Still to pass: ${titles.join(", ")}.`;
-    return wrap(text, width).map(style.yellow);
   }
 
   /**
@@ -312,7 +255,7 @@ class Session {
         this.o.view.style.bold(`Lesson ${number} · ${lesson.title}`),
         "",
         ...wrap(
-          `Every step has passed; still open: ${this.openTitles(lesson, state.openChallenges)}.`,
+          `Every step has passed; still open: ${openTitles(this.challengesOf(lesson), state.openChallenges)}.`,
           this.o.view.width,
         ),
       );

@@ -6,10 +6,9 @@
 import { stepLine } from "./auto.ts";
 import { dependentsOf, setterOf, taughtIn, variablesUsedBy } from "./dependencies.ts";
 import type { Lesson, StatusCodeDoc, Step } from "./model.ts";
-import { powerShows } from "./powers.ts";
-import { prepareStep } from "./prepare-step.ts";
+import { type Prepared, prepareStep } from "./prepare-step.ts";
 import { loadProgress, recordReached, recordStepPassed } from "./progress.ts";
-import { indent, joinFitting, renderRequest, statusLabel, wrap } from "./render.ts";
+import { wrap } from "./render.ts";
 import { executeStep } from "./run.ts";
 import {
   type LessonRun,
@@ -20,7 +19,7 @@ import {
   startLesson,
 } from "./run-state.ts";
 import type { Screen } from "./screen.ts";
-import { showAnswer } from "./step-answer.ts";
+import { showAnswer, showStep, showStepStatus } from "./step-answer.ts";
 import { countdown, powerText } from "./step-wait.ts";
 import type { Target } from "./target.ts";
 
@@ -115,62 +114,26 @@ export class LessonPlay {
     recordStepPassed(this.c.statePath, this.lesson.id, step.id);
   }
 
-  private async header(i: number, step: Step) {
-    const { screen } = this.c;
-    const { style, width } = screen.view;
-    const total = this.lesson.steps.length;
-    if (this.keepScreen) await screen.say("");
-    else screen.clear();
-    this.keepScreen = false;
-    await screen.say(
-      ...wrap(`Lesson ${this.number} · ${this.lesson.title}`, width).map(style.bold),
-      ...wrap(`step ${i + 1} of ${total}: ${step.title}`, width).map(style.dim),
-    );
-    if (i === 0) await screen.say("", ...wrap(this.lesson.intro, width).map(style.dim));
-    await screen.say("", ...wrap(step.story, width), "");
-  }
-
   private async playStep(i: number): Promise<StepEnd> {
     const { screen } = this.c;
     const { style } = screen.view;
     const step = this.lesson.steps[i] as Step;
     const setup = this.c.setup.has(step);
     const last = i === this.lesson.steps.length - 1;
-    await this.header(i, step);
     const prepared = prepareStep(step, this.run, this.runOptions);
-    if (prepared.kind !== "failed" && prepared.request) {
-      await screen.say(
-        style.bold("Request"),
-        ...renderRequest(prepared.request, screen.view).map(indent),
-      );
-    }
-    if (step.before?.length || step.after?.length) {
-      const powers = [...(step.before ?? []), ...(step.after ?? [])].map((p) => p.power);
-      await screen.say(style.dim(`  (this step uses the runner's powers: ${powers.join(", ")})`));
-      const shown = (step.before ?? []).flatMap((power) => powerShows(power, this.run.vars));
-      if (shown.length) await screen.say("", ...shown.map(indent));
-    }
+    // After a setup step's one line the next step follows below it, on the same screen.
+    if (this.keepScreen) await screen.say("");
+    else screen.clear();
+    this.keepScreen = false;
+    await showStep(screen, {
+      lesson: this.lesson,
+      number: this.number,
+      index: i,
+      request: prepared.kind === "failed" ? undefined : prepared.request,
+      vars: this.run.vars,
+    });
 
-    if (prepared.kind !== "ready") {
-      const result = await executeStep(step, this.run, prepared, this.runOptions);
-      this.record(step, result);
-      const mark =
-        result.outcome === "skipped" ? style.dim("- skipped") : style.red("✗ cannot send");
-      const shown = prepared.kind === "skipped" && prepared.request;
-      await screen.say(...(shown ? [""] : []), `${mark} — ${result.reason}`);
-      const blocker = this.blocker(i);
-      if (blocker === undefined) return this.next(last);
-      const title = (this.lesson.steps[blocker] as Step).title;
-      await screen.prompt(
-        `[b] go back and run "${title}"   [Enter] ${last ? "finish" : "next step"}   [q] quit`,
-      );
-      const key = await screen.choose(["b", "enter", "q"]);
-      if (key === "enter") return "next";
-      if (key !== "b") return key === "q" ? "quit" : "eof";
-      const back = await this.playStep(blocker);
-      if (back !== "next") return back;
-      return this.playStep(i);
-    }
+    if (prepared.kind !== "ready") return this.notSent(i, prepared);
 
     let guess: number | undefined;
     let hinted = false;
@@ -231,22 +194,39 @@ export class LessonPlay {
       this.keepScreen = true;
       return "next";
     }
-    const { right, made } = this.predictions;
-    const mark = result.outcome === "passed" ? style.green("✓") : style.red("✗");
-    // Nothing came back (the API is gone): the expected status here would read as the answer.
-    const got = result.status === undefined ? "no answer" : statusLabel(result.status, style);
-    const status = joinFitting(
-      [
-        `${mark} ${got}`,
-        ...(verdict ? [verdict] : []),
-        ...(made ? [style.dim(`predictions ${right} of ${made} right`)] : []),
-        style.dim(`step ${i + 1} of ${this.lesson.steps.length}`),
-      ],
-      screen.view.width,
-    );
-    await screen.room(status.length + 3);
-    await screen.say("", ...status);
+    await showStepStatus(screen, {
+      result,
+      ...(verdict ? { verdict } : {}),
+      predictions: this.predictions,
+      step: i + 1,
+      of: this.lesson.steps.length,
+    });
     return this.next(last);
+  }
+
+  /** A step that cannot be sent (a value it needs is missing) or is skipped of itself. */
+  private async notSent(i: number, prepared: Prepared): Promise<StepEnd> {
+    const { screen } = this.c;
+    const { style } = screen.view;
+    const step = this.lesson.steps[i] as Step;
+    const last = i === this.lesson.steps.length - 1;
+    const result = await executeStep(step, this.run, prepared, this.runOptions);
+    this.record(step, result);
+    const mark = result.outcome === "skipped" ? style.dim("- skipped") : style.red("✗ cannot send");
+    const shown = prepared.kind === "skipped" && prepared.request;
+    await screen.say(...(shown ? [""] : []), `${mark} — ${result.reason}`);
+    const blocker = this.blocker(i);
+    if (blocker === undefined) return this.next(last);
+    const title = (this.lesson.steps[blocker] as Step).title;
+    await screen.prompt(
+      `[b] go back and run "${title}"   [Enter] ${last ? "finish" : "next step"}   [q] quit`,
+    );
+    const key = await screen.choose(["b", "enter", "q"]);
+    if (key === "enter") return "next";
+    if (key !== "b") return key === "q" ? "quit" : "eof";
+    const back = await this.playStep(blocker);
+    if (back !== "next") return back;
+    return this.playStep(i);
   }
 
   private async next(last: boolean): Promise<StepEnd> {

@@ -1,14 +1,57 @@
 /**
- * What the learner sees once a step's answer is in: the response, whether it is what the
- * lesson documents, their prediction's verdict, and only then why (or, for a setup step, one
- * line), with the curl command to try it by hand.
+ * What the learner sees of a step: before it is sent, the story and the request; once its
+ * answer is in, the response, whether it is what the lesson documents, their prediction's
+ * verdict, and only then why (or, for a setup step, one line), with the curl command to try
+ * it by hand; last, the status line.
  */
 import { curlCommand } from "./curl.ts";
-import type { StatusCodeDoc, Step } from "./model.ts";
-import { indent, renderExplanation, renderResponse, statusLabel, wrap } from "./render.ts";
+import type { PreparedRequest } from "./http.ts";
+import type { Lesson, StatusCodeDoc, Step } from "./model.ts";
+import { powerShows } from "./powers.ts";
+import {
+  indent,
+  joinFitting,
+  renderExplanation,
+  renderRequest,
+  renderResponse,
+  statusLabel,
+  wrap,
+} from "./render.ts";
 import type { StepResult } from "./run-state.ts";
 import type { Screen } from "./screen.ts";
 import type { Target } from "./target.ts";
+import type { Vars } from "./template.ts";
+
+/** The step's heading, its story (the lesson's intro first), its request and powers. */
+export async function showStep(
+  screen: Screen,
+  o: {
+    lesson: Lesson;
+    number: number;
+    index: number;
+    request: PreparedRequest | undefined;
+    vars: Vars;
+  },
+): Promise<void> {
+  const { style, width } = screen.view;
+  const { lesson, index } = o;
+  const step = lesson.steps[index] as Step;
+  await screen.say(
+    ...wrap(`Lesson ${o.number} · ${lesson.title}`, width).map(style.bold),
+    ...wrap(`step ${index + 1} of ${lesson.steps.length}: ${step.title}`, width).map(style.dim),
+  );
+  if (index === 0) await screen.say("", ...wrap(lesson.intro, width).map(style.dim));
+  await screen.say("", ...wrap(step.story, width), "");
+  if (o.request) {
+    await screen.say(style.bold("Request"), ...renderRequest(o.request, screen.view).map(indent));
+  }
+  if (step.before?.length || step.after?.length) {
+    const powers = [...(step.before ?? []), ...(step.after ?? [])].map((p) => p.power);
+    await screen.say(style.dim(`  (this step uses the runner's powers: ${powers.join(", ")})`));
+    const shown = (step.before ?? []).flatMap((power) => powerShows(power, o.vars));
+    if (shown.length) await screen.say("", ...shown.map(indent));
+  }
+}
 
 export interface Answer {
   step: Step;
@@ -66,4 +109,36 @@ export async function showAnswer(screen: Screen, answer: Answer): Promise<void> 
       await screen.say(style.dim("  (the in-process API lives until you quit the runner)"));
     }
   }
+}
+
+/**
+ * The line under a step's answer, above its prompt: the status, the verdict, the score and
+ * where the lesson is, broken between parts to fit the terminal.
+ */
+export async function showStepStatus(
+  screen: Screen,
+  o: {
+    result: StepResult;
+    verdict?: string;
+    predictions: { right: number; made: number };
+    step: number;
+    of: number;
+  },
+): Promise<void> {
+  const { style, width } = screen.view;
+  const { right, made } = o.predictions;
+  const mark = o.result.outcome === "passed" ? style.green("✓") : style.red("✗");
+  // Nothing came back (the API is gone): the expected status here would read as the answer.
+  const got = o.result.status === undefined ? "no answer" : statusLabel(o.result.status, style);
+  const status = joinFitting(
+    [
+      `${mark} ${got}`,
+      ...(o.verdict ? [o.verdict] : []),
+      ...(made ? [style.dim(`predictions ${right} of ${made} right`)] : []),
+      style.dim(`step ${o.step} of ${o.of}`),
+    ],
+    width,
+  );
+  await screen.room(status.length + 3);
+  await screen.say("", ...status);
 }
