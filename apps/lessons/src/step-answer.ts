@@ -47,7 +47,8 @@ export async function showStep(
   }
   if (step.before?.length || step.after?.length) {
     const powers = [...(step.before ?? []), ...(step.after ?? [])].map((p) => p.power);
-    await screen.say(style.dim(`  (this step uses the runner's powers: ${powers.join(", ")})`));
+    const note = `(this step uses the runner's powers: ${powers.join(", ")})`;
+    await screen.say(...wrap(note, width, "  ").map(style.dim));
     const shown = (step.before ?? []).flatMap((power) => powerShows(power, o.vars));
     if (shown.length) await screen.say("", ...shown.map(indent));
   }
