@@ -83,7 +83,7 @@ export const STATUS_CATALOG = {
     code: 400,
     phrase: "Bad Request",
     sent: true,
-    when: "A body that does not parse (malformed JSON or form, bytes that are not UTF-8), or a Host header that makes no URL.",
+    when: "A body that does not parse (malformed JSON, bytes that are not UTF-8), or a Host header that makes no URL.",
     headers: [],
     rfc: rfc9110("15.5.1"),
     problem: { type: "about:blank", title: "Bad Request", detail: "Malformed JSON body" },

@@ -5,7 +5,7 @@ import {
   UnsupportedMediaTypeError,
 } from "./problems.ts";
 
-/** 64 KiB: a hundred times the largest valid body this API accepts. */
+/** 64 KiB: room for every valid body, even each field at its longest and fully escaped. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 /** BODY_TIMEOUT's default, for a parser called without the app's configuration. */
 export const BODY_TIMEOUT_MS = 10_000;

@@ -167,7 +167,7 @@ export const lesson: LessonSource = {
         headers: { "retry-after": WHOLE_SECONDS, ...TOKEN_ANSWER_HEADERS },
       }),
       explain: {
-        why: `429: this account has had ${LOGIN_FAILURES_ALLOWED} failures from this address within 15 minutes, so the API refuses before it checks any password, the right one included; otherwise guess number ${LOGIN_FAILURES_ALLOWED + 1} would still be answered. \`Retry-After\` says when the oldest failure leaves the window (at most 15 minutes). The key is not a name the client chose: it is the account in \`username\` and the address the request came from. So Pia, from another address, still logs in; one success clears the account's failures; and refused attempts are not counted, so waiting always works.`,
+        why: `429: this account has had ${LOGIN_FAILURES_ALLOWED} failures from this address within 15 minutes, so the API refuses before it checks any password, the right one included; otherwise guess number ${LOGIN_FAILURES_ALLOWED + 1} would still be answered. \`Retry-After\` says when the oldest failure leaves the window (at most 15 minutes). The key is not a name the client chose: it is the account in \`username\` and the address the request came from. So Pia, from another address, still logs in; her success clears the account's own count, but the address that was locked out stays locked until its window passes (otherwise each of her logins would hand a guesser there ten more tries); and refused attempts are not counted, so waiting always works.`,
         clientShould:
           "Tell the user to wait the `Retry-After` time, or to log in from their usual device; never retry automatically.",
       },

@@ -63,7 +63,7 @@ export const lesson: LessonSource = {
       request: (api) => api.users({ id: "abc" }).get(),
       expect: problem(401, "Not authenticated", { headers: { "www-authenticate": BEARER } }),
       explain: {
-        why: "Authentication comes first: the guard runs before the parameters are validated, so an anonymous caller hears 401 and learns nothing about what the route would accept. Only a caller who may use the route gets told how to use it correctly.",
+        why: "Authentication comes first: the guard runs before the path, query and body fields are validated, so an anonymous caller hears 401 and learns nothing about the rules of the route's fields. Only a caller who may use the route gets told how to use it correctly. What is checked before the guard is only whether a body can be read at all: too big (413), the wrong media type (415) or unparseable (400).",
         clientShould: "Log in first; then fix any 422.",
       },
       hint: "Same path as two steps ago. What is missing from the request, and which check runs first?",

@@ -39,7 +39,7 @@ export const lesson: LessonSource = {
       id: "body-too-large",
       title: "a body of 70,000 bytes",
       story:
-        'A client posts a JSON body of exactly 70,000 bytes to the sign-up route: `{"pad":"…"}`, one field whose string holds 69,990 spaces, and no email or password at all. It is the kind of thing a bug or an attack produces. The API accepts at most 64 KiB (65,536 bytes) on any route, a hundred times the largest valid request.',
+        'A client posts a JSON body of exactly 70,000 bytes to the sign-up route: `{"pad":"…"}`, one field whose string holds 69,990 spaces, and no email or password at all. It is the kind of thing a bug or an attack produces. The API accepts at most 64 KiB (65,536 bytes) on any route: room for every valid request, even one with each field at its longest and every character escaped.',
       // Raw: 70 000 bytes of padding, a body no schema-typed call can carry.
       request: { method: "POST", path: "/users/", oversizedJsonBytes: 70000 },
       expect: problem(413, "Request body is larger than 65536 bytes"),
