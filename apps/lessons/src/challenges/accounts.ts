@@ -1,5 +1,6 @@
 /** Challenges of the lessons about accounts: signing up, bad input, roles, deleting. */
 import type { RequestSpec } from "../model.ts";
+import { samePath } from "./check.ts";
 import type { Challenge, LogEntry } from "./model.ts";
 
 /** Every challenge's own account: `{{mark}}` is fresh for each attempt. */
@@ -15,7 +16,7 @@ const USER_PATH = /^\/users\/\d+$/;
 const atLocationOf =
   (want: number) =>
   (entry: LogEntry, earlier: LogEntry[]): boolean =>
-    entry.path === earlier[want]?.headers.location;
+    samePath(entry.path, earlier[want]?.headers.location);
 
 export const accountChallenges: Challenge[] = [
   {
@@ -50,7 +51,7 @@ export const accountChallenges: Challenge[] = [
     task: "Sign up a fresh address of your own, then get 409 Conflict by signing the same address up again, this time in other letter case (`ME-…@EXAMPLE.COM`).",
     hints: [
       "Both requests are `POST /users/` with a valid JSON body; only the second clashes.",
-      "Change the case of the email between the two; the password does not matter the second time.",
+      "Change the case of the email between the two; any valid password (8 characters or more) will do the second time.",
     ],
     goal: [
       { method: "POST", path: "/users/", status: 201 },
@@ -143,14 +144,24 @@ export const accountChallenges: Challenge[] = [
     id: "delete-and-look",
     lessonId: "deleting",
     title: "delete an account, then use its token",
-    task: "Sign up an account, delete it with its own token (`DELETE /users/{id}`: 204), then call `GET /users/me` with the same token.",
+    task: "Sign up an account, delete it with its own token (`DELETE /users/{id}` or `DELETE /users/me`: 204), then call `GET /users/me` with the same token.",
     hints: [
       "The sign-up answer holds both the `token` and `user.id` you need.",
       "`curl -i -X DELETE {{url}}/users/<id> -H 'authorization: Bearer <token>'`.",
     ],
     goal: [
-      { method: "DELETE", path: USER_PATH, status: 204 },
-      { method: "GET", path: "/users/me", status: 401, detail: "Could not validate credentials" },
+      { method: "DELETE", path: /^\/users\/(\d+|me)$/, status: 204 },
+      {
+        method: "GET",
+        path: "/users/me",
+        status: 401,
+        detail: "Could not validate credentials",
+        also: {
+          says: "the token that deleted it",
+          test: (entry, [deleted]) =>
+            !!entry.presented && entry.presented.signature === deleted?.presented?.signature,
+        },
+      },
     ],
     lesson: "The token is still well signed and unexpired, but its user is gone: it fails at once.",
     solution: [

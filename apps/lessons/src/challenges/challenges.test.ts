@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { loadConfig } from "@statuslab/api";
 import { createStyle } from "../color.ts";
-import { jwtParts } from "../forge-token.ts";
+import { jwtParts, withSubject } from "../forge-token.ts";
 import { prepareRequest, send } from "../http.ts";
 import { lessons } from "../lessons/index.ts";
 import { remoteTarget, startInProcess, type Target } from "../target.ts";
@@ -78,6 +78,9 @@ describe("the challenges as data", () => {
         detail: "User not found",
       }),
     ).toBe('GET /users/{id} → 404 Not Found "User not found"');
+    expect(describeWant({ method: "DELETE", path: /^\/users\/(\d+|me)$/, status: 204 })).toBe(
+      "DELETE /users/{id} or /users/me → 204 No Content",
+    );
     expect(byId("read-allow").goal.map((want) => describeWant(want))).toEqual([
       "any request → 405 Method Not Allowed (with an Allow header)",
       "any request → any status (a method its Allow named, on the same path)",
@@ -147,7 +150,7 @@ describe("the checker", () => {
     ]);
     expect(verdict).toEqual({
       solved: false,
-      met: 1,
+      met: 0,
       saw: 'GET /users/me answered 401 "Not authenticated", not "Invalid token"',
     });
   });
@@ -265,11 +268,13 @@ describe("which grant a POST /token was", () => {
   test("two logins are not a refresh spent by hand", () => {
     const goal = byId("refresh-by-hand").goal;
     expect(check(goal, [madeUp, token(200), token(200, { grant_type: "password" })])).toMatchObject(
-      { solved: false, met: 2, saw: "POST /token not a refresh grant" },
+      { solved: false, met: 1, saw: "POST /token not a refresh grant" },
     );
-    expect(
-      check(goal, [madeUp, token(200), token(200, { grant_type: "refresh_token" })]).solved,
-    ).toBe(true);
+    const refreshed = token(200, { grant_type: "refresh_token" });
+    expect(check(goal, [madeUp, token(200), refreshed]).solved).toBe(true);
+    // Logging in before making one up is as good: the real token is spent after the made-up one.
+    expect(check(goal, [token(200), madeUp, refreshed]).solved).toBe(true);
+    expect(check(goal, [token(200), refreshed, madeUp]).solved).toBe(false);
   });
 
   test("a refresh after a failed login is not the login asked for", () => {
@@ -277,6 +282,75 @@ describe("which grant a POST /token was", () => {
     const failed = token(401, {}, "Incorrect email or password");
     expect(check(goal, [failed, token(200, { grant_type: "refresh_token" })]).solved).toBe(false);
     expect(check(goal, [failed, token(200)]).solved).toBe(true);
+  });
+});
+
+describe("the same request spelled another way counts, as it does for the API", () => {
+  test("a trailing slash makes no difference", () => {
+    const at = (method: string, path: string, status: number, more: Partial<LogEntry> = {}) =>
+      entry({ method, path, status, ...more });
+    expect(check(byId("make-it-415").goal, [at("POST", "/users", 415)]).solved).toBe(true);
+    const created = at("POST", "/users", 201, { headers: { location: "/users/3" } });
+    const follow = byId("sign-up-and-follow").goal;
+    expect(check(follow, [created, at("GET", "/users/3/", 200)]).solved).toBe(true);
+    expect(check(follow, [created, at("GET", "/users/4", 200)]).solved).toBe(false);
+    const allow = { headers: { allow: "DELETE, GET, HEAD" } };
+    const readAllow = byId("read-allow").goal;
+    expect(
+      check(readAllow, [at("PUT", "/users/me/", 405, allow), at("GET", "/users/me", 200)]),
+    ).toMatchObject({ solved: true });
+    expect(
+      check(readAllow, [at("PUT", "/users/me", 405, allow), at("GET", "/users/7", 200)]),
+    ).toMatchObject({ solved: false });
+    const revoked = at("POST", "/token", 401, { detail: "Refresh token revoked" });
+    const logOut = byId("log-out-then-refresh").goal;
+    expect(check(logOut, [at("POST", "/token/revoke/", 200), revoked]).solved).toBe(true);
+  });
+
+  test("a HEAD counts as its GET; having no body, it is asked no detail", () => {
+    const goal = byId("exhaust-a-limit").goal;
+    const head = (status: number, headers: Record<string, string> = {}) =>
+      entry({ method: "HEAD", path: "/users/limited", status, query: "client_id=me-m1", headers });
+    const five = Array.from({ length: 5 }, () => head(200));
+    expect(check(goal, [...five, head(429, { "retry-after": "60" })], { mark: "m1" }).solved).toBe(
+      true,
+    );
+    // Not any method: a POST is not the GET asked for.
+    const post = entry({ method: "POST", path: "/users/", status: 415 });
+    expect(check(byId("sign-up-and-follow").goal, [post]).solved).toBe(false);
+  });
+
+  test("401 then 422 on one path, whatever the method", () => {
+    const goal = byId("who-before-which").goal;
+    const del = (status: number, detail: string, path = "/users/abc") =>
+      entry({ method: "DELETE", path, status, detail });
+    const anonymous = del(401, "Not authenticated");
+    expect(check(goal, [anonymous, del(422, "Invalid path parameter")]).solved).toBe(true);
+    expect(check(goal, [anonymous, del(422, "Invalid path parameter", "/users/0")]).solved).toBe(
+      false,
+    );
+  });
+
+  test("the look after a delete presents the token that deleted, by id or as /users/me", () => {
+    const goal = byId("delete-and-look").goal;
+    const token = (sub: string) => ({ header: "h", sub, signature: `s-${sub}` });
+    const deleted = (path: string) =>
+      entry({ method: "DELETE", path, status: 204, presented: token("5") });
+    const look = (sub: string) =>
+      entry({
+        method: "GET",
+        path: "/users/me",
+        status: 401,
+        detail: "Could not validate credentials",
+        presented: token(sub),
+      });
+    expect(check(goal, [deleted("/users/5"), look("5")]).solved).toBe(true);
+    expect(check(goal, [deleted("/users/me"), look("5")]).solved).toBe(true);
+    // Another deleted account's token: a 401 for the same reason, but not the token asked for.
+    expect(check(goal, [deleted("/users/5"), look("6")])).toMatchObject({
+      solved: false,
+      saw: "GET /users/me not the token that deleted it",
+    });
   });
 });
 
@@ -296,23 +370,25 @@ test("the 409 asked for is the address signed up, again in other letter case", (
 test("the forgery asked for is a token issued here with only its sub changed, not any bad token", () => {
   const goal = byId("forge-a-token").goal;
   const mine = { header: "h", sub: "7", signature: "s" };
-  const signUp = entry({ method: "POST", path: "/users/", status: 201, issued: mine });
-  const me = (presented?: LogEntry["presented"]) =>
+  // The log names the issued token a presented one was made from (RequestLog's own test).
+  const me = (presented?: LogEntry["presented"], presentedOriginal?: LogEntry["presented"]) =>
     entry({
       method: "GET",
       path: "/users/me",
       status: 401,
       detail: "Invalid token",
       ...(presented ? { presented } : {}),
+      ...(presentedOriginal ? { presentedOriginal } : {}),
     });
   // `Authorization: Bearer <token>` pasted as it stands: "Invalid token" too, but no forgery.
-  expect(check(goal, [signUp, me()])).toMatchObject({
+  expect(check(goal, [me()])).toMatchObject({
     solved: false,
-    saw: "GET /users/me not that token with only its sub changed",
+    saw: "GET /users/me not a token issued here with only its sub changed",
   });
-  expect(check(goal, [signUp, me({ ...mine, signature: "other" })]).solved).toBe(false);
-  expect(check(goal, [me({ ...mine, sub: "8" })]).solved).toBe(false);
-  expect(check(goal, [signUp, me({ ...mine, sub: "8" })]).solved).toBe(true);
+  // A token this API never issued, or one of its own unchanged, is no forgery of it.
+  expect(check(goal, [me({ ...mine, sub: "8", signature: "other" })]).solved).toBe(false);
+  expect(check(goal, [me(mine, mine)]).solved).toBe(false);
+  expect(check(goal, [me({ ...mine, sub: "8" }, mine)]).solved).toBe(true);
 });
 
 test("the retry after the outage is the same sign-up, not just any", () => {
@@ -392,17 +468,25 @@ describe("against the in-process API", () => {
     const log = target.log;
     if (!log) throw new Error("no log in-process");
     const mark = log.mark();
-    const post = (path: string, spec: { form?: Record<string, string>; json?: unknown }) =>
-      send(prepareRequest({ method: "POST", path, ...spec }, {}, target.baseUrl));
+    const post = (
+      path: string,
+      spec: { form?: Record<string, string>; json?: unknown; headers?: Record<string, string> },
+    ) => send(prepareRequest({ method: "POST", path, ...spec }, {}, target.baseUrl));
     await post("/token", { form: { username: "nobody@example.com", password: "secret-pw-1" } });
     await post("/token", { form: { grant_type: "refresh_token", refresh_token: "slr_nope" } });
     await post("/users/", { json: { email: "Kept@Example.com", password: "secret-pw-1" } });
+    // Media types are case-insensitive (RFC 9110 §8.3.1): the API read this one as JSON too.
+    await post("/users/", {
+      json: { email: "kept@EXAMPLE.com", password: "secret-pw-1" },
+      headers: { "content-type": "Application/JSON" },
+    });
     // Refused for its format before the API read a byte of it: nothing is read here either.
     await post("/users/", { form: { email: "form@example.com", password: "secret-pw-1" } });
     expect(log.since(mark).map((e) => [e.status, e.fields])).toEqual([
       [401, {}],
       [401, { grant_type: "refresh_token" }],
       [201, { email: "Kept@Example.com" }],
+      [409, { email: "kept@EXAMPLE.com" }],
       [415, {}],
     ]);
   });
@@ -435,6 +519,25 @@ describe("against the in-process API", () => {
     expect(issued?.issued).toEqual(jwtParts(token));
     expect(presented?.presented).toEqual(jwtParts(token));
     expect(presented?.issued).toBeUndefined();
+
+    // Later (a challenge started since), that token edited: the log names the one it came from.
+    const later = log.mark();
+    const present = (bearer: string) =>
+      send(
+        prepareRequest(
+          { method: "GET", path: "/users/me", headers: { authorization: `Bearer ${bearer}` } },
+          vars,
+          target.baseUrl,
+        ),
+      );
+    await present(withSubject(token, "999"));
+    const [head, payload] = token.split(".");
+    await present(`${head}.${payload}.${"A".repeat(43)}`);
+    const [forged, unknown] = log.since(later);
+    expect(forged).toMatchObject({ status: 401, detail: "Invalid token" });
+    expect(forged?.presented?.sub).toBe("999");
+    expect(forged?.presentedOriginal).toEqual(jwtParts(token));
+    expect(unknown?.presentedOriginal).toBeUndefined();
   });
 
   test("a wrong attempt (422 where 415 is asked) is rejected; the reference solution is recognised", async () => {

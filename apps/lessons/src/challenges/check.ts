@@ -31,12 +31,22 @@ export function describeWant(want: Want, vars: Vars = {}): string {
   return `${route}${query ? `?${query}` : ""} → ${status}${detail}${times}${also}`;
 }
 
-/** `/^\/users\/\d+$/` → `/users/{id}`: how a person writes a path with an id. */
+/**
+ * `/^\/users\/\d+$/` → `/users/{id}`: how a person writes a path with an id; one choice
+ * `(\d+|me)` becomes two paths, `/users/{id} or /users/me`.
+ */
 function pathPattern(pattern: RegExp): string {
-  return pattern.source
+  const path = pattern.source
     .replace(/^\^|\$$/g, "")
     .replace(/\\d\+|\[\^\/\]\+/g, "{id}")
     .replace(/\\\//g, "/");
+  const choice = path.match(/^([^()]*)\(([^()]*)\)([^()]*)$/);
+  if (!choice) return path;
+  const [, before, options = "", after] = choice;
+  return options
+    .split("|")
+    .map((option) => `${before}${option}${after}`)
+    .join(" or ");
 }
 
 /** `GET /users/me → 401 Unauthorized ("Invalid token")`: one line of the log, for people. */
@@ -52,11 +62,26 @@ function queryOf(entry: LogEntry): URLSearchParams {
   return new URLSearchParams(entry.query);
 }
 
-/** Same route (method and path): the answer the learner got where this want looks. */
+/** A path as this API routes it: a trailing slash makes no difference (`/users` is `/users/`). */
+export function routePath(path: string): string {
+  return path.replace(/(.)\/+$/, "$1");
+}
+
+export function samePath(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && routePath(a) === routePath(b);
+}
+
+/**
+ * Same route (method and path): the answer the learner got where this want looks. A HEAD is
+ * the GET without its body (RFC 9110 §9.3.2), so `curl -I` counts as the GET.
+ */
 function sameRoute(want: Want, entry: LogEntry): boolean {
-  if (want.method && want.method !== entry.method) return false;
+  const method = entry.method === "HEAD" ? "GET" : entry.method;
+  if (want.method && want.method !== method && want.method !== entry.method) return false;
   if (want.path === undefined) return true;
-  return typeof want.path === "string" ? want.path === entry.path : want.path.test(entry.path);
+  return typeof want.path === "string"
+    ? samePath(want.path, entry.path)
+    : want.path.test(routePath(entry.path));
 }
 
 /** Why `entry` does not meet `want` (same route assumed), or undefined when it does. */
@@ -71,7 +96,8 @@ function miss(want: Want, entry: LogEntry, vars: Vars, earlier: LogEntry[]): str
   if (want.status !== undefined && entry.status !== want.status) {
     return `answered ${code(entry.status)}, not ${want.status}`;
   }
-  if (want.detail !== undefined && entry.detail !== want.detail) {
+  // A HEAD's answer has no body to carry a detail: its status says what it can.
+  if (want.detail !== undefined && entry.method !== "HEAD" && entry.detail !== want.detail) {
     return `answered ${entry.status} "${entry.detail ?? ""}", not "${want.detail}"`;
   }
   if (want.also && !want.also.test(entry, earlier)) return `not ${want.also.says}`;

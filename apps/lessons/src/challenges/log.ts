@@ -37,11 +37,16 @@ const FROM_THE_BODY = (status: number) =>
 const MAX_PENDING = 256;
 /** Entries kept: far more than any challenge reads, few enough that a request loop cannot grow it. */
 const MAX_ENTRIES = 2000;
+/** Access tokens remembered for `presentedOriginal`: a token from before a challenge counts too. */
+const MAX_ISSUED = 2000;
+
+const signed = (token: JwtParts) => `${token.header}.${token.signature}`;
 
 export class RequestLog {
   private entries: LogEntry[] = [];
   private last = 0;
   private readonly pending = new Map<string, AccessFields>();
+  private readonly issued = new Map<string, JwtParts>();
   private readonly listeners = new Set<() => void>();
 
   /** The API's access line (the logger's `access`). */
@@ -80,9 +85,17 @@ export class RequestLog {
       headers,
     };
     const presented = presentedToken(request);
-    if (presented) entry.presented = presented;
+    if (presented) {
+      entry.presented = presented;
+      const original = this.issued.get(signed(presented));
+      if (original) entry.presentedOriginal = original;
+    }
     const issued = await issuedToken(request, response);
-    if (issued) entry.issued = issued;
+    if (issued) {
+      entry.issued = issued;
+      this.issued.set(signed(issued), issued);
+      if (this.issued.size > MAX_ISSUED) this.issued.delete(this.issued.keys().next().value ?? "");
+    }
     if (/problem\+json/.test(response.headers.get("content-type") ?? "")) {
       try {
         const problem = (await response.clone().json()) as { detail?: unknown };
@@ -141,7 +154,7 @@ async function keptFields(
   if (!copy || !FROM_THE_BODY(response.status)) return kept;
   try {
     const text = await copy.text();
-    const json = /json/.test(copy.headers.get("content-type") ?? "");
+    const json = /json/i.test(copy.headers.get("content-type") ?? "");
     const fields: Record<string, unknown> = json
       ? JSON.parse(text)
       : Object.fromEntries(new URLSearchParams(text));

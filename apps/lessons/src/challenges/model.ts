@@ -21,6 +21,11 @@ export interface LogEntry {
   fields: Record<string, string>;
   /** The bearer token the request presented, when it was a JWT. */
   presented?: JwtParts;
+  /**
+   * The token this API issued (at any time since it started) that the presented one shares its
+   * header and signature with: the same token, or one edited from it without the key.
+   */
+  presentedOriginal?: JwtParts;
   /** The access token the answer issued (a sign-up's `token`, a login's `access_token`). */
   issued?: JwtParts;
   /** The problem+json `detail`, when the answer was an error. */
