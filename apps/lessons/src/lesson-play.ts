@@ -201,7 +201,14 @@ export class LessonPlay {
       step: i + 1,
       of: this.lesson.steps.length,
     });
-    return this.next(last);
+    const skipped = result.outcome === "failed" ? this.skippedSetupBefore(i) : undefined;
+    if (skipped === undefined) return this.next(last);
+    const title = (this.lesson.steps[skipped] as Step).title;
+    const why = `Step ${skipped + 1}, "${title}", was skipped: this step works with what it sets up.`;
+    const lines = wrap(why, screen.view.width).map(style.yellow);
+    await screen.room(lines.length + 4);
+    await screen.say(...lines);
+    return this.offerGoBack(i, skipped);
   }
 
   /** A step that cannot be sent (a value it needs is missing) or is skipped of itself. */
@@ -217,16 +224,32 @@ export class LessonPlay {
     await screen.say(...(shown ? [""] : []), `${mark} — ${result.reason}`);
     const blocker = this.blocker(i);
     if (blocker === undefined) return this.next(last);
-    const title = (this.lesson.steps[blocker] as Step).title;
+    return this.offerGoBack(i, blocker);
+  }
+
+  /** Step `i` could not do its part because of step `back`: offer to run that one, then `i`. */
+  private async offerGoBack(i: number, back: number): Promise<StepEnd> {
+    const { screen } = this.c;
+    const last = i === this.lesson.steps.length - 1;
+    const title = (this.lesson.steps[back] as Step).title;
+    const goBack = wrap(`[b] go back and run step ${back + 1}, "${title}"`, screen.view.width);
     await screen.prompt(
-      `[b] go back and run "${title}"   [Enter] ${last ? "finish" : "next step"}   [q] quit`,
+      [...goBack, `[Enter] ${last ? "finish" : "next step"}   [q] quit`].join("\n"),
     );
     const key = await screen.choose(["b", "enter", "q"]);
     if (key === "enter") return "next";
     if (key !== "b") return key === "q" ? "quit" : "eof";
-    const back = await this.playStep(blocker);
-    if (back !== "next") return back;
+    const ran = await this.playStep(back);
+    if (ran !== "next") return ran;
     return this.playStep(i);
+  }
+
+  /** The earliest setup step before `i` the learner skipped: what a later failure may come from. */
+  private skippedSetupBefore(i: number): number | undefined {
+    const index = this.lesson.steps
+      .slice(0, i)
+      .findIndex((s) => this.c.setup.has(s) && this.results.get(s.id)?.outcome === "skipped");
+    return index === -1 ? undefined : index;
   }
 
   private async next(last: boolean): Promise<StepEnd> {
@@ -268,26 +291,32 @@ export class LessonPlay {
     const { style, width } = screen.view;
     const dependents = dependentsOf(this.lesson.steps, i);
     if (!dependents.length && !setup) return "skip";
-    const uses = dependents.map(
-      (d) =>
-        `step ${d.index + 1} "${d.step.title}" uses ${d.names.map((n) => `{{${n}}}`).join(", ")}`,
-    );
+    const uses = dependents.map((d) => `step ${d.index + 1} "${d.step.title}"`);
     const text = dependents.length
-      ? `Later steps need what this one captures: ${uses.join("; ")}. Skipped, they cannot be sent.`
+      ? `Later steps need what this one's answer holds: ${uses.join(", ")}. Skipped, they cannot be sent.`
       : "This step sets up what the rest of the lesson works with; later steps may not answer as the lesson says without it.";
-    await screen.say("", ...wrap(text, width).map(style.yellow));
+    const lines = wrap(text, width).map(style.yellow);
+    // The warning and its prompt on one page: its last line must not wait behind a "more".
+    await screen.room(lines.length + 4);
+    await screen.say("", ...lines);
     await screen.prompt("[Enter] run it instead   [s] skip anyway   [q] quit");
     const key = await screen.choose(["enter", "s", "q"]);
     return key === "enter" ? "run" : key === "s" ? "skip" : key === "q" ? "quit" : "eof";
   }
 
-  /** The earlier step whose skip or failure keeps step `i` from being sent. */
+  /**
+   * The earlier step whose skip or failure keeps step `i` from being sent. When that one failed
+   * for want of a setup step the learner skipped, the skipped one: going back to the failed
+   * step would only fail again.
+   */
   private blocker(i: number): number | undefined {
     const step = this.lesson.steps[i] as Step;
     for (const name of variablesUsedBy(step)) {
       if (!this.run.unset.has(name) && !this.run.broken.has(name)) continue;
       const setter = setterOf(this.lesson.steps, i, name);
-      if (setter !== undefined) return setter;
+      if (setter === undefined) continue;
+      const failed = this.results.get((this.lesson.steps[setter] as Step).id)?.outcome === "failed";
+      return (failed ? this.skippedSetupBefore(setter) : undefined) ?? setter;
     }
     return undefined;
   }

@@ -2,7 +2,7 @@
  * The interactive runner end to end with keys from a pipe, against a stand-in API: what a
  * learner types, what they see, and what progress is kept.
  */
-import { afterAll, afterEach, expect, test } from "bun:test";
+import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -101,10 +101,10 @@ test("predictions are judged against the answer and scored; the quiz follows; th
 test("skipping every step warns about what depends on it and leaves the lesson open", async () => {
   const { code, out } = await session(["1", "s", "s", "", "s", "", "q"]);
   expect(code).toBe(0);
-  expect(out).toContain('Later steps need what this one captures: step 2 "echo" uses {{token}}');
+  expect(out).toContain('Later steps need what this one\'s answer holds: step 2 "echo".');
   expect(out).toContain("[Enter] run it instead   [s] skip anyway");
   expect(out).toContain('- skipped — depends on "sign up", which was skipped');
-  expect(out).toContain('[b] go back and run "sign up"');
+  expect(out).toContain('[b] go back and run step 1, "sign up"');
   expect(out).toContain("0 passed, 0 failed, 3 skipped");
   expect(out.replace(/\s+/g, " ")).toContain(
     'Not done yet: a lesson is done when every step has passed. Still to pass: "sign up", "echo", "not found".',
@@ -134,10 +134,55 @@ test("a step blocked by a skipped one can go back, run it, and then be sent", as
     "",
     "q",
   ]);
-  expect(out).toContain('[b] go back and run "sign up"');
+  expect(out).toContain('[b] go back and run step 1, "sign up"');
   expect(out.match(/step 1 of 3: sign up/g)).toHaveLength(2);
   expect(out).toContain("✓ 200 OK, as the lesson says");
   expect(stateOf(three)).toEqual({ kind: "done" });
+});
+
+describe("a skipped setup step is named when what it sets up is missed", () => {
+  const dana = step({
+    id: "sign-up-dana",
+    setup: true,
+    request: { method: "POST", path: "/users/", json: { email: "dana-{{run}}@example.com" } },
+    expect: { status: 201 },
+  });
+  const logIn = step({
+    id: "log-in",
+    request: { method: "POST", path: "/login", json: { email: "dana-{{run}}@example.com" } },
+    expect: { status: 200 },
+    capture: { token: "/token" },
+  });
+  const me = step({
+    id: "me",
+    request: { method: "GET", path: "/echo", bearer: "token" },
+    expect: { status: 200 },
+  });
+  const login = lesson("login", [dana, logIn, me]);
+  const play = (keys: string[]) => session(keys, { lessons: [login], only: login });
+
+  test("a step that fails without it offers to run it, then runs the failed step again", async () => {
+    // Skip the sign-up anyway; the login fails; b runs the sign-up, then the login again.
+    const { out } = await play(["s", "s", "", "b", "", "", "", "", "", "q", "q"]);
+    expect(out).toContain(
+      'Step 1, "sign up dana", was skipped: this step works with what it sets up.',
+    );
+    expect(out).toContain('[b] go back and run step 1, "sign up dana"');
+    expect(out.match(/step 2 of 3: log in/g)).toHaveLength(2);
+    expect(out).toContain("✓ 200 OK · step 2 of 3");
+    expect(out).toContain("✓ 200 OK · step 3 of 3");
+  });
+
+  test("a step blocked by the failed one goes back to the skipped setup, not round in a loop", async () => {
+    // The login fails and the learner goes on: the next step names the sign-up, not the failed
+    // login (which would fail again); once the sign-up ran, the login is next, then this step.
+    const { out } = await play(["s", "s", "", "", "b", "", "b", "", "", "", "", "q", "q"]);
+    const blocked = 'cannot send — depends on "log in", which failed';
+    expect(out).toContain(`${blocked}\n\n[b] go back and run step 1, "sign up dana"`);
+    expect(out).toContain(`${blocked}\n\n[b] go back and run step 2, "log in"`);
+    expect(out.indexOf('step 2, "log in"')).toBeGreaterThan(out.indexOf("✓ 201 Created"));
+    expect(out).toContain("✓ 200 OK · step 3 of 3");
+  });
 });
 
 test("choosing to run a step instead of skipping it sends it", async () => {

@@ -6,6 +6,8 @@ import type { Lesson, Power, Step } from "./model.ts";
 import type { PowerName, Target } from "./target.ts";
 
 export function stubApi() {
+  /** Addresses signed up: `/login` answers 200 only for one of them, as a real login would. */
+  const accounts = new Set<string>();
   const server = Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
@@ -20,7 +22,16 @@ export function stubApi() {
           body: await request.text(),
         });
       }
+      if (url.pathname === "/login") {
+        const { email } = (await request.json()) as { email?: string };
+        if (!email || !accounts.has(email)) {
+          return Response.json({ status: 401, detail: "stub 401" }, { status: 401 });
+        }
+        return Response.json({ token: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI3In0.login-part" });
+      }
       if (url.pathname === "/users/") {
+        const { email } = (await request.json().catch(() => ({}))) as { email?: unknown };
+        if (typeof email === "string") accounts.add(email);
         return Response.json(
           { token: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI3In0.signature-part", user: { id: 7 } },
           { status: 201, headers: { location: "/users/7" } },
