@@ -18,6 +18,8 @@ export interface Input {
    * `instant` typed first is the whole answer at once (`q` quits without Enter).
    */
   line(echo: (text: string) => void, instant?: string[]): Promise<string | undefined>;
+  /** Puts a key back, to be read next (typed ahead at a "more", it belongs to the prompt). */
+  unread?(key: Key): void;
   close(): void;
 }
 
@@ -54,6 +56,13 @@ export function terminalInput(stdin: NodeJS.ReadStream, onInterrupt: () => void)
     poll: () => {
       const ch = queue.shift();
       return ch === undefined ? undefined : name(ch);
+    },
+    unread: (key) => {
+      if (key === "eof") return;
+      const ch = key === "enter" ? "\r" : key;
+      const resolveNext = waiting.shift();
+      if (resolveNext) resolveNext(ch);
+      else queue.unshift(ch);
     },
     async line(echo, instant = []) {
       let text = "";

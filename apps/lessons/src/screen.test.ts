@@ -17,6 +17,9 @@ function keys(...typed: Key[]): Input & { asked: number } {
     async line() {
       return typed.shift();
     },
+    unread(key: Key) {
+      typed.unshift(key);
+    },
     close() {},
   };
   return input;
@@ -43,18 +46,39 @@ test("a long line takes as many rows as the terminal wraps it into", () => {
   expect(rowsOf("\x1b[1mbold\x1b[22m", 2)).toBe(2);
 });
 
-test("on a 24-row terminal, output stops at a full page and waits for Enter", async () => {
-  const input = keys("x", "enter");
+test("on a 24-row terminal, output stops at a full page and waits for a key", async () => {
+  const input = keys("enter");
   const { screen, out } = screenOf(24, 80, input);
   screen.clear();
   const lines = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`);
   await screen.say(...lines);
   const text = out();
-  // 23 lines, then "more" (the 24th row); a stray key does not page on, Enter does.
+  // 23 lines, then "more" (the 24th row).
   expect(text.indexOf(MORE)).toBeGreaterThan(text.indexOf("line 23\n"));
   expect(text.indexOf(MORE)).toBeLessThan(text.indexOf("line 24\n"));
-  expect(input.asked).toBe(2);
+  expect(input.asked).toBe(1);
   expect(text).toContain("line 30\n");
+});
+
+test("a key typed ahead at a more pages on and is kept for the prompt that follows", async () => {
+  // The learner types their prediction (or q) before seeing the page end: nothing is lost.
+  const input = keys("4", "0", "1");
+  const { screen } = screenOf(24, 80, input);
+  screen.clear();
+  await screen.say(...Array.from({ length: 30 }, (_, i) => `line ${i + 1}`));
+  expect(input.asked).toBe(1);
+  expect(await screen.line()).toBe("4");
+});
+
+test("a heading is not left alone at the bottom of a page", async () => {
+  const input = keys("enter");
+  const { screen, out } = screenOf(10, 80, input);
+  screen.clear();
+  await screen.say(...Array.from({ length: 8 }, (_, i) => `line ${i + 1}`));
+  // Row 9 would hold "Response" and row 10 the "more": the heading goes over with its text.
+  await screen.say("Response", "  HTTP/1.1 200 OK");
+  expect(out().indexOf(MORE)).toBeLessThan(out().indexOf("Response"));
+  expect(out().indexOf(MORE)).toBeGreaterThan(out().indexOf("line 8"));
 });
 
 test("a prompt keeps room for itself and the status line above it", async () => {

@@ -31,6 +31,12 @@ export function rowsOf(line: string, columns: number): number {
 
 export const MORE = "── more: [Enter] ──";
 
+/** A line at the margin with an indented one under it: the title of what follows. */
+function isHeading(line: string, next: string): boolean {
+  const [plainLine, plainNext] = [stripAnsi(line), stripAnsi(next)];
+  return plainLine !== "" && !plainLine.startsWith(" ") && plainNext.startsWith("  ");
+}
+
 export class Screen {
   /** Rows written since the learner last saw the top of the screen. */
   private used = 0;
@@ -47,14 +53,21 @@ export class Screen {
     return this.o.input;
   }
 
-  /** Lines of output, paged on a terminal. */
+  /**
+   * Lines of output, paged on a terminal. A heading (a line at the margin over indented ones:
+   * "Response", "Try it by hand") is never left alone at the bottom of a page.
+   */
   async say(...lines: string[]): Promise<void> {
-    for (const text of lines.join("\n").split("\n")) {
+    const all = lines.join("\n").split("\n");
+    for (const [i, text] of all.entries()) {
       const terminal = this.o.terminal;
       if (terminal) {
-        const rows = rowsOf(text, terminal.columns());
-        if (this.used + rows > terminal.rows() - 1) await this.more();
-        this.used += rows;
+        const rowsOfLine = (line: string) => rowsOf(line, terminal.columns());
+        const next = all[i + 1];
+        const heading = next !== undefined && isHeading(text, next);
+        const needed = rowsOfLine(text) + (heading ? rowsOfLine(next) : 0);
+        if (this.used + needed > terminal.rows() - 1) await this.more();
+        this.used += rowsOfLine(text);
       }
       this.o.write(`${text}\n`);
     }
@@ -84,11 +97,17 @@ export class Screen {
     if (terminal && this.used + rows > terminal.rows() - 1) await this.more();
   }
 
+  /**
+   * Any key pages on. One that is not Enter or space was typed ahead for the prompt to come
+   * (a prediction, `q`), so it is put back for that prompt instead of lost.
+   */
   private async more(): Promise<void> {
     this.o.write(this.o.view.style.dim(MORE));
     for (;;) {
       const key = await this.o.input.key();
-      if (key === "enter" || key === " " || key === "eof") break;
+      if (key.startsWith("\x1b")) continue;
+      if (key !== "enter" && key !== " " && key !== "eof") this.o.input.unread?.(key);
+      break;
     }
     // Erase the "more" line: the text continues where it stood.
     this.o.write("\r\x1b[2K");

@@ -36,10 +36,13 @@ export async function showStep(
   const { style, width } = screen.view;
   const { lesson, index } = o;
   const step = lesson.steps[index] as Step;
-  await screen.say(
+  const heading = [
     ...wrap(`Lesson ${o.number} · ${lesson.title}`, width).map(style.bold),
     ...wrap(`step ${index + 1} of ${lesson.steps.length}: ${step.title}`, width).map(style.dim),
-  );
+  ];
+  // Below a setup step's line, not on a clear screen: never a heading alone above a "more".
+  await screen.room(heading.length + 3);
+  await screen.say(...heading);
   if (index === 0) await screen.say("", ...wrap(lesson.intro, width).map(style.dim));
   await screen.say("", ...wrap(step.story, width), "");
   if (o.request) {
@@ -71,7 +74,9 @@ export async function showAnswer(screen: Screen, answer: Answer): Promise<void> 
   const status = result.status ?? step.expect.status;
   if (answer.setupNote !== undefined && result.outcome === "passed") {
     const line = `✓ ${statusLabel(status, style)} — ${step.title} (setup; ${answer.setupNote})`;
-    await screen.say("", ...wrap(line, width));
+    const lines = wrap(line, width);
+    await screen.room(lines.length + 1);
+    await screen.say("", ...lines);
     return;
   }
   const last = result.responses.at(-1);
@@ -140,6 +145,7 @@ export async function showStepStatus(
     ],
     width,
   );
-  await screen.room(status.length + 3);
+  // The blank line, the status, then the prompt's blank line, its row and the answer's.
+  await screen.room(status.length + 4);
   await screen.say("", ...status);
 }
