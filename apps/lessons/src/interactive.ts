@@ -264,19 +264,27 @@ class Session {
       if (key === "q" || key === "eof") return key === "q" ? "quit" : "eof";
       return key === "c" ? "challenge" : 0;
     }
-    const entry = loadProgress(this.o.statePath).lessons[lesson.id];
-    const reached = entry?.reached ?? 0;
-    if (reached <= 0 || reached >= lesson.steps.length) return 0;
+    const reached = state.kind === "open" ? state.reached : 0;
+    const total = lesson.steps.length;
+    // Played to the end with steps still not passed: resume at the first of those.
+    const missing = state.kind === "open" ? state.missing : [];
+    const from = reached < total ? reached : lesson.steps.findIndex((s) => missing.includes(s.id));
+    if (from <= 0) return 0;
+    const titles = lesson.steps.filter((s) => missing.includes(s.id)).map((s) => `"${s.title}"`);
+    const where =
+      reached < total
+        ? `Last time you reached step ${reached + 1} of ${total}.`
+        : `Last time you played every step; not passed yet: ${titles.join(", ")}.`;
     screen.clear();
     await screen.say(
       this.o.view.style.bold(`Lesson ${number} · ${lesson.title}`),
       "",
-      `Last time you reached step ${reached + 1} of ${lesson.steps.length}.`,
+      ...wrap(where, this.o.view.width),
     );
-    await screen.prompt(`[Enter] resume at step ${reached + 1}   [r] start over   [q] quit`);
+    await screen.prompt(`[Enter] resume at step ${from + 1}   [r] start over   [q] quit`);
     const key = await screen.choose(["enter", "r", "q"]);
     if (key === "q" || key === "eof") return key === "q" ? "quit" : "eof";
-    return key === "enter" ? reached : 0;
+    return key === "enter" ? from : 0;
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Style } from "./color.ts";
 import type { Lesson } from "./model.ts";
-import type { LessonState } from "./progress.ts";
+import { type LessonState, requiredSteps } from "./progress.ts";
 import { type View, wrap } from "./render.ts";
 import type { StepResult } from "./run-state.ts";
 
@@ -44,12 +44,14 @@ export function menuMark(
     case "open": {
       const total = lesson.steps.length;
       const at = Math.min(state.reached + 1, total);
+      // Passes from earlier sittings count: "at step 1" alone would hide six steps passed.
+      const passed = requiredSteps(lesson).length - state.missing.length;
       return {
         mark: style.yellow("·"),
         note:
           state.reached >= total
             ? `${state.missing.length} step${state.missing.length === 1 ? "" : "s"} not passed`
-            : `at step ${at} of ${total}`,
+            : `at step ${at} of ${total}${passed ? `, ${passed} passed` : ""}`,
       };
     }
     case "new":

@@ -185,6 +185,25 @@ describe("a skipped setup step is named when what it sets up is missed", () => {
   });
 });
 
+test("a lesson played to the end with a step not passed resumes at that step", async () => {
+  const first = ["1", "", "", "", "", "s", "", "", "", ""];
+  const again = ["1", "", "", "", "", "", "", "", "", "", "", "", "q"];
+  const { out } = await session([...first, ...again]);
+  expect(out).toMatch(/· {2}1\. Lesson three — 1 step not passed/);
+  expect(out).toContain('Last time you played every step; not passed yet: "not found".');
+  expect(out).toContain("[Enter] resume at step 3");
+  expect(out).toContain("Running steps 1-2 again");
+  expect(stateOf(three)).toEqual({ kind: "done" });
+});
+
+test("the menu counts steps passed in earlier sittings beside the step reached", async () => {
+  recordStepPassed(statePath, "three", "sign-up");
+  recordStepPassed(statePath, "three", "echo");
+  recordReached(statePath, "three", 0);
+  const { out } = await session(["q"]);
+  expect(out).toMatch(/· {2}1\. Lesson three — at step 1 of 3, 2 passed/);
+});
+
 test("choosing to run a step instead of skipping it sends it", async () => {
   const { out } = await session(["1", "s", "", "", "q"]);
   expect(out).toContain("✓ 201 Created, as the lesson says");
