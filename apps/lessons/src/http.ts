@@ -33,6 +33,8 @@ export interface ReceivedResponse {
   /** The parsed body when it is JSON; `undefined` otherwise. */
   json?: unknown;
   durationMs: number;
+  /** `performance.now()` when the answer arrived: a Retry-After counts from then. */
+  receivedAt?: number;
 }
 
 /** `{"pad":"   …"}`: exactly `bytes` bytes of valid JSON, as small as a file gets. */
@@ -122,6 +124,7 @@ export async function send(
     text,
     json,
     durationMs,
+    receivedAt: performance.now(),
   };
 }
 

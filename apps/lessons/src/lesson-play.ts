@@ -141,7 +141,8 @@ export class LessonPlay {
       const answer = await this.ask(setup);
       if (answer === "eof" || answer === "quit") return answer;
       if (answer === "h") {
-        if (!hinted)
+        if (hinted) screen.reply(style.dim("The hint is above: each step has one."));
+        else
           await screen.say("", style.yellow("Hint"), ...wrap(step.hint, screen.view.width, "  "));
         hinted = true;
         continue;

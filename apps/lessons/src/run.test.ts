@@ -271,6 +271,15 @@ describe("skipping", () => {
       reason: "skipped by the learner",
       responses: [],
     });
+    // Retry-After counts from the answer: time spent reading since then is not waited again.
+    answer = "send";
+    await runStep(limit, run, options);
+    const previous = run.previous;
+    if (!previous) throw new Error("no previous answer");
+    run.previous = { ...previous, receivedAt: performance.now() - 1_000 };
+    expect((await runStep(again, run, options)).outcome).toBe("passed");
+    // Its one second is over: no countdown this time (the two before were the earlier runs).
+    expect(waited).toEqual([1, 1]);
   });
 
   test("a placeholder nobody sets fails, naming it", async () => {

@@ -22,10 +22,15 @@ import {
 /** The longest Retry-After we will wait out unattended; a longer one means a wrong lesson. */
 const MAX_WAIT_SECONDS = 120;
 
+/**
+ * What is left of the previous answer's Retry-After: it counts from when that answer arrived,
+ * not from now (the learner may have read the explanation for half a minute meanwhile).
+ */
 function retryAfterSeconds(response: ReceivedResponse | undefined): number | undefined {
   const value = response && header(response, "retry-after");
   if (!value || !/^\d+$/.test(value.trim())) return undefined;
-  return Number(value);
+  const elapsed = response.receivedAt === undefined ? 0 : performance.now() - response.receivedAt;
+  return Math.max(0, Math.ceil((Number(value) * 1000 - elapsed) / 1000));
 }
 
 /** Runs a prepared step to the end. */

@@ -204,6 +204,22 @@ test("the menu counts steps passed in earlier sittings beside the step reached",
   expect(out).toMatch(/· {2}1\. Lesson three — at step 1 of 3, 2 passed/);
 });
 
+test("a second h says where the hint is; a failure's wrapped bullet lines up under its text", async () => {
+  const wrong = lesson("wrong", [
+    step({ id: "oops", request: { method: "GET", path: "/status/500" }, expect: { status: 200 } }),
+  ]);
+  const { out } = await session(["h", "h", "", "q"], {
+    lessons: [wrong],
+    only: wrong,
+    view: { style: plain, width: 40 },
+  });
+  expect(out.match(/A hint for oops\./g)).toHaveLength(1);
+  expect(out).toContain("The hint is above: each step has one.");
+  const bullet = out.split("\n").findIndex((l) => l.startsWith("  - status 500"));
+  expect(bullet).toBeGreaterThan(-1);
+  expect(out.split("\n")[bullet + 1]).toMatch(/^ {4}\S/);
+});
+
 test("choosing to run a step instead of skipping it sends it", async () => {
   const { out } = await session(["1", "s", "", "", "q"]);
   expect(out).toContain("✓ 201 Created, as the lesson says");

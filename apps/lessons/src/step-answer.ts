@@ -99,7 +99,9 @@ export async function showAnswer(screen: Screen, answer: Answer): Promise<void> 
       ),
     );
     for (const failure of result.failures) {
-      await screen.say(...wrap(`- ${failure}`, width, "  ").map(style.red));
+      // A bullet's wrapped lines line up under its text, not under the dash.
+      const [first = "", ...rest] = wrap(failure, width - 4);
+      await screen.say(...[`  - ${first}`, ...rest.map((l) => `    ${l}`)].map(style.red));
     }
   }
   if (answer.verdict) await screen.say(`You ${answer.verdict}`);

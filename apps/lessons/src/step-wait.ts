@@ -28,7 +28,11 @@ export async function countdown(
       await Bun.sleep(100);
     }
   }
-  if (live) screen.raw("\n");
+  // The countdown's line is done with: say what was waited instead of "1 s" forever.
+  if (live) {
+    screen.raw("\r\x1b[2K");
+    await screen.say(style.dim(`  Waited ${seconds} s, as Retry-After asked.`));
+  }
   return "send";
 }
 
