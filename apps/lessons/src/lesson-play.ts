@@ -4,7 +4,7 @@
  * blocked by a skipped one offers to go back and run it. Setup steps ask no prediction.
  */
 import { stepLine } from "./auto.ts";
-import { dependentsOf, setterOf, taughtIn, variablesUsedBy } from "./dependencies.ts";
+import { setterOf, taughtIn, variablesUsedBy } from "./dependencies.ts";
 import type { Lesson, StatusCodeDoc, Step } from "./model.ts";
 import { type Prepared, prepareStep } from "./prepare-step.ts";
 import { loadProgress, recordReached, recordStepPassed } from "./progress.ts";
@@ -20,6 +20,7 @@ import {
 } from "./run-state.ts";
 import type { Screen } from "./screen.ts";
 import { showAnswer, showStep, showStepStatus } from "./step-answer.ts";
+import { askBeforeSending, confirmSkip } from "./step-prompts.ts";
 import { countdown, powerText } from "./step-wait.ts";
 import type { Target } from "./target.ts";
 
@@ -138,7 +139,7 @@ export class LessonPlay {
     let guess: number | undefined;
     let hinted = false;
     for (;;) {
-      const answer = await this.ask(setup);
+      const answer = await askBeforeSending(screen, setup);
       if (answer === "eof" || answer === "quit") return answer;
       if (answer === "h") {
         if (hinted) screen.reply(style.dim("The hint is above: each step has one."));
@@ -148,7 +149,7 @@ export class LessonPlay {
         continue;
       }
       if (answer === "s") {
-        const decision = await this.confirmSkip(i, setup);
+        const decision = await confirmSkip(screen, this.lesson.steps, i, setup);
         if (decision === "quit" || decision === "eof") return decision;
         if (decision === "skip") {
           await screen.say(style.dim("- skipped"));
@@ -260,49 +261,6 @@ export class LessonPlay {
     );
     const key = await screen.choose(["enter", "q"]);
     return key === "enter" ? "next" : key === "q" ? "quit" : "eof";
-  }
-
-  /** The prompt before sending: a prediction (three digits), or Enter, h, s, q. */
-  private async ask(setup: boolean): Promise<number | "send" | "h" | "s" | "quit" | "eof"> {
-    const { screen } = this.c;
-    if (setup) {
-      await screen.prompt(
-        "Setup for this lesson, no prediction needed.\n[Enter] send   [h] hint   [s] skip   [q] quit",
-      );
-      const key = await screen.choose(["enter", "h", "s", "q"]);
-      return key === "enter" ? "send" : key === "q" ? "quit" : key;
-    }
-    for (;;) {
-      await screen.prompt(
-        "[h] hint   [s] skip   [q] quit\nPredict the status (e.g. 404), then Enter; Enter alone just sends:",
-      );
-      const answer = await screen.line(["h", "s", "q"]);
-      if (answer === undefined) return "eof";
-      if (answer === "q") return "quit";
-      if (answer === "h" || answer === "s") return answer;
-      if (answer === "") return "send";
-      if (/^[1-5]\d\d$/.test(answer)) return Number(answer);
-      screen.reply(`"${answer}" is not a status code: three digits from 100 to 599, e.g. 404.`);
-    }
-  }
-
-  /** Skipping a step later steps need: say which, and offer to run it instead. */
-  private async confirmSkip(i: number, setup: boolean): Promise<"skip" | "run" | "quit" | "eof"> {
-    const { screen } = this.c;
-    const { style, width } = screen.view;
-    const dependents = dependentsOf(this.lesson.steps, i);
-    if (!dependents.length && !setup) return "skip";
-    const uses = dependents.map((d) => `step ${d.index + 1} "${d.step.title}"`);
-    const text = dependents.length
-      ? `Later steps need what this one's answer holds: ${uses.join(", ")}. Skipped, they cannot be sent.`
-      : "This step sets up what the rest of the lesson works with; later steps may not answer as the lesson says without it.";
-    const lines = wrap(text, width).map(style.yellow);
-    // The warning and its prompt on one page: its last line must not wait behind a "more".
-    await screen.room(lines.length + 4);
-    await screen.say("", ...lines);
-    await screen.prompt("[Enter] run it instead   [s] skip anyway   [q] quit");
-    const key = await screen.choose(["enter", "s", "q"]);
-    return key === "enter" ? "run" : key === "s" ? "skip" : key === "q" ? "quit" : "eof";
   }
 
   /**
