@@ -667,7 +667,8 @@ describe("runChallenges", () => {
       expect(out).toContain(`Your API: ${target.baseUrl}`);
       expect(out).toContain("Hint 1 of 2");
       expect(out).toMatch(
-        /← GET \/users\/limited\?client_id=me-\w+ → 429 Too Many Requests \(Rate limit exceeded\)/,
+        // At 80 columns (the default) the line wraps before its last word.
+        /← GET \/users\/limited\?client_id=me-\w+ → 429 Too Many Requests \(Rate limit\s+exceeded\)/,
       );
       expect(out).toContain("✓ Solved: exhaust a client's limit and read Retry-After");
     } finally {
