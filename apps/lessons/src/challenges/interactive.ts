@@ -163,9 +163,12 @@ async function watch(
       }
       if (fresh.length) {
         const steps = challenge.goal.length;
-        const progress = steps > 1 ? ` (${verdict.met} of ${steps} done)` : "";
-        const notYet = `not yet${progress}${verdict.saw ? `: ${verdict.saw}` : ""}`;
-        say(...hang("    ", notYet, width, "      ").map(style.yellow));
+        // A miss is news; what is awaited is not a verdict on the request just made.
+        const line = verdict.missed
+          ? `not yet${steps > 1 ? ` (${verdict.met} of ${steps} done)` : ""}: ${verdict.saw}`
+          : `${verdict.met ? `${verdict.met} of ${steps} done; ` : ""}${verdict.saw}`;
+        const color = verdict.missed ? style.yellow : style.dim;
+        say(...hang("    ", line, width, "      ").map(color));
       }
     }
     const key = await nextKey(input, log, shown);
