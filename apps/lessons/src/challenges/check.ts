@@ -1,7 +1,8 @@
 /**
  * The checker: given the log since a challenge started, solved or not yet, and in words what
- * it saw ("POST /users/ answered 422 Unprocessable Content, not 415"). Only the API's own
- * record counts, never what the learner's shell printed.
+ * it saw ("POST /users/ answered 422 Unprocessable Content, not 415") or, after a step on the
+ * way, what it still waits for. Only the API's own record counts, never what the learner's
+ * shell printed.
  */
 import { reasonPhrase } from "../phrases.ts";
 import { fill, type Vars } from "../template.ts";
@@ -84,8 +85,8 @@ function sameRoute(want: Want, entry: LogEntry): boolean {
     : want.path.test(routePath(entry.path));
 }
 
-/** Why `entry` does not meet `want` (same route assumed), or undefined when it does. */
-function miss(want: Want, entry: LogEntry, vars: Vars, earlier: LogEntry[]): string | undefined {
+/** Why `entry` is not the request `want` names (another client's, by its query marker). */
+function queryMiss(want: Want, entry: LogEntry, vars: Vars): string | undefined {
   for (const [name, value] of Object.entries(want.query ?? {})) {
     const expected = fill(value, vars);
     const sent = queryOf(entry).get(name);
@@ -93,6 +94,13 @@ function miss(want: Want, entry: LogEntry, vars: Vars, earlier: LogEntry[]): str
       return `${name} was ${sent === null ? "missing" : `"${sent}"`}, not "${expected}"`;
     }
   }
+  return undefined;
+}
+
+/** Why `entry` does not meet `want` (same route assumed), or undefined when it does. */
+function miss(want: Want, entry: LogEntry, vars: Vars, earlier: LogEntry[]): string | undefined {
+  const query = queryMiss(want, entry, vars);
+  if (query) return query;
   if (want.status !== undefined && entry.status !== want.status) {
     return `answered ${code(entry.status)}, not ${want.status}`;
   }
@@ -102,6 +110,15 @@ function miss(want: Want, entry: LogEntry, vars: Vars, earlier: LogEntry[]): str
   }
   if (want.also && !want.also.test(entry, earlier)) return `not ${want.also.says}`;
   return undefined;
+}
+
+/**
+ * A success the want does not count is a step on the way, not a mistake: the login before a
+ * refresh, the refresh before its replay, a sign-up before its 409. Tasks ask for such steps,
+ * so "not yet" must not blame them; another client's request (its marker) is still a miss.
+ */
+function onTheWay(want: Want, entry: LogEntry, vars: Vars): boolean {
+  return entry.status >= 200 && entry.status < 300 && !queryMiss(want, entry, vars);
 }
 
 /**
@@ -148,28 +165,27 @@ function meet(search: Search, from: number, met: LogEntry[]): LogEntry[] | undef
   return undefined;
 }
 
-/** How far the goal got, and in words what the last answer that bears on the next want was. */
+/**
+ * How far the goal got and, in words, why the last answer that bears on the next want missed
+ * it; when none did (nothing yet, steps on the way, other routes), what that want awaits.
+ */
 function progress({ goal, entries, vars, furthest }: Search): Verdict {
   const { met, next } = furthest;
-  const want = goal[met.length];
-  /** Entries that counted: "last answer" is only news when the last one did not. */
-  const counted = new Set<LogEntry>(met);
+  const want = goal[met.length] as Want;
   let count = 0;
-  let saw: string | undefined;
+  let why: string | undefined;
   for (const entry of entries.slice(next)) {
-    if (!want || !sameRoute(want, entry)) continue;
-    const why = miss(want, entry, vars, met);
-    if (why) {
-      saw = `${entry.method} ${entry.path} ${why}`;
-      continue;
-    }
-    saw = undefined;
-    counted.add(entry);
-    count++;
+    if (!sameRoute(want, entry)) continue;
+    const missed = miss(want, entry, vars, met);
+    if (!missed) count++;
+    why =
+      missed && !onTheWay(want, entry, vars)
+        ? `${entry.method} ${entry.path} ${missed}`
+        : undefined;
   }
-  const last = entries.at(-1);
-  if (!saw && last && !counted.has(last)) saw = `last answer: ${describeEntry(last)}`;
-  const sofar = count > 0 ? `${count} of ${want?.times ?? 1} so far` : "";
-  const said = [saw, sofar].filter(Boolean).join("; ");
-  return { solved: false, met: met.length, ...(said ? { saw: said } : {}) };
+  const times = want.times ?? 1;
+  const sofar = count > 0 ? `; ${count} of ${times} so far` : "";
+  if (why) return { solved: false, met: met.length, saw: `${why}${sofar}`, missed: true };
+  const awaited = `waiting for: ${describeWant(want, vars)}${sofar}`;
+  return { solved: false, met: met.length, saw: awaited, missed: false };
 }

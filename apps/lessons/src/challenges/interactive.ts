@@ -35,11 +35,16 @@ export interface ChallengesOutcome {
   quit: boolean;
 }
 
-/** `    • text`, wrapped with the later lines under the text. */
-function bullet(text: string, width: number): string[] {
-  return wrap(text, width, "      ").map((line, i) =>
-    i === 0 ? `    • ${line.trimStart()}` : line,
-  );
+/**
+ * `text` after `lead` (`  ← `, `    • `), wrapped at words, the later lines at `indent` (under
+ * the text by default): left to the terminal, a long line breaks mid-word, at column 0.
+ */
+function hang(lead: string, text: string, width: number, indent = " ".repeat(lead.length)) {
+  const [first = "", ...rest] = wrap(text, width, " ".repeat(lead.length));
+  if (indent.length === lead.length) return [lead + first.trimStart(), ...rest];
+  const words = text.split(/\s+/).filter(Boolean);
+  const left = words.slice(first.trim().split(" ").length).join(" ");
+  return [lead + first.trimStart(), ...(left ? wrap(left, width, indent) : [])];
 }
 
 /** Swagger UI's own page and the OpenAPI document it loads: not requests a challenge is about. */
@@ -99,7 +104,7 @@ export async function runChallenges(
       `  Your API: ${style.cyan(target.baseUrl)}   (Swagger UI: ${target.baseUrl}/docs)`,
       style.dim("  Work from another terminal; the runner reads the API's own request log."),
       style.dim(`  Solved when the log shows${challenge.goal.length > 1 ? ", in order" : ""}:`),
-      ...challenge.goal.flatMap((want) => bullet(describeWant(want, vars), width)),
+      ...challenge.goal.flatMap((want) => hang("    • ", describeWant(want, vars), width)),
     );
     let end: Awaited<ReturnType<typeof watch>>;
     try {
@@ -130,14 +135,15 @@ async function watch(
     if (log.mark() > shown) {
       const fresh = log.since(shown).filter((entry) => !swaggerLoad(entry));
       shown = log.mark();
-      for (const entry of fresh) say(`  ← ${describeEntry(entry)}`);
+      for (const entry of fresh) say(...hang("  ← ", describeEntry(entry), width));
       const verdict = await attempt.verdict();
       if (verdict.solved) {
         say(
           "",
-          style.green(`✓ Solved: ${challenge.title}`),
+          ...hang("✓ Solved: ", challenge.title, width).map(style.green),
           style.dim("  The API's log shows:"),
-          ...verdict.saw.map((line) => `    ${line}`),
+          // Deeper than the entry's first line, so that two entries do not read as one.
+          ...verdict.saw.flatMap((line) => hang("    ", line, width, "      ")),
         );
         const question = challenge.question;
         const answer = question?.answer(verdict.met);
@@ -157,9 +163,12 @@ async function watch(
       }
       if (fresh.length) {
         const steps = challenge.goal.length;
-        const progress = steps > 1 ? ` (${verdict.met} of ${steps} done)` : "";
-        const notYet = `not yet${progress}${verdict.saw ? `: ${verdict.saw}` : ""}`;
-        say(...wrap(notYet, width, "    ").map(style.yellow));
+        // A miss is news; what is awaited is not a verdict on the request just made.
+        const line = verdict.missed
+          ? `not yet${steps > 1 ? ` (${verdict.met} of ${steps} done)` : ""}: ${verdict.saw}`
+          : `${verdict.met ? `${verdict.met} of ${steps} done; ` : ""}${verdict.saw}`;
+        const color = verdict.missed ? style.yellow : style.dim;
+        say(...hang("    ", line, width, "      ").map(color));
       }
     }
     const key = await nextKey(input, log, shown);

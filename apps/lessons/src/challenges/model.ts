@@ -92,5 +92,8 @@ export interface Challenge {
 
 export type Verdict =
   | { solved: true; saw: string[]; met: LogEntry[] }
-  /** `met`: how many wants the log already shows; `saw`: what the last relevant answer was. */
-  | { solved: false; met: number; saw?: string };
+  /**
+   * `met`: how many wants the log already shows; `saw`: why the last answer that bears on the
+   * next want missed it (`missed`), or else what that want awaits (`waiting for: …`).
+   */
+  | { solved: false; met: number; saw: string; missed: boolean };
