@@ -1,7 +1,15 @@
 import { expect, test } from "bun:test";
-import { dependentsOf, setterOf, setupSteps, taughtIn, variablesUsedBy } from "./dependencies.ts";
+import {
+  dependentsOf,
+  dependentsText,
+  setterOf,
+  setupSteps,
+  taughtIn,
+  variablesUsedBy,
+} from "./dependencies.ts";
 import { lessons } from "./lessons/index.ts";
 import { lesson, step } from "./test-support.ts";
+import { variableText } from "./variable-text.ts";
 
 const signUp = step({
   id: "sign-up",
@@ -96,4 +104,37 @@ test("a setup login points to the logging-in lesson, not the first lesson that h
   expect(taughtIn(lessons, login)?.id).toBe("logging-in");
   const signUpAgain = lessons[1]?.steps[0];
   expect(signUpAgain && taughtIn(lessons, signUpAgain)?.id).toBe("signing-up");
+});
+
+test("what a skipped step keeps from later ones is said in words, not as {{placeholders}}", () => {
+  expect(dependentsText(steps, 0)).toBe(
+    'Later steps need what this one captures: step 2 "me" uses A\'s token; step 3 "expired" uses A\'s user id. Skipped, they cannot be sent.',
+  );
+  expect(dependentsText(steps, 3)).toBeUndefined();
+  const protectedRoute = lessons.find((l) => l.id === "protected-route");
+  if (!protectedRoute) throw new Error("no protected-route lesson");
+  const at = protectedRoute.steps.findIndex((s) => s.id === "throwaway-sign-up");
+  const text = dependentsText(protectedRoute.steps, at) ?? "";
+  expect(text).toContain('"a token edited to claim Finn" uses Finn\'s id;');
+  expect(text).toContain('"the throwaway deletes itself" uses Finn\'s token;');
+  expect(text).not.toContain("{{");
+});
+
+test("a variable reads as whose and what: a header by name, a refresh's tokens as new", () => {
+  const logIn = step({
+    id: "log-in",
+    request: { method: "POST", path: "/token", form: { username: "maya-{{run}}@example.com" } },
+    expect: { status: 200 },
+    capture: { accessToken: "/access_token", mayaId: "/id", location: "header:location" },
+  });
+  expect(variableText(logIn, "accessToken")).toBe("Maya's access token");
+  expect(variableText(logIn, "mayaId")).toBe("Maya's id");
+  expect(variableText(logIn, "location")).toBe("the `Location` header");
+  expect(variableText(undefined, "newRefreshToken")).toBe("the new refresh token");
+  const admin = step({
+    id: "admin",
+    request: { method: "POST", path: "/token", form: { username: "{{adminEmail}}" } },
+    expect: { status: 200 },
+  });
+  expect(variableText(admin, "adminToken")).toBe("the admin's token");
 });

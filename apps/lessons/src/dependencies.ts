@@ -7,6 +7,7 @@ import type { Lesson, Step } from "./model.ts";
 import { madeBefore, powerReads } from "./powers.ts";
 import { variablesSetBy } from "./run-state.ts";
 import { placeholdersIn } from "./template.ts";
+import { variableText } from "./variable-text.ts";
 
 /** Variables a step reads: placeholders in its request, its bearer, its powers' inputs. */
 export function variablesUsedBy(step: Step): string[] {
@@ -41,6 +42,21 @@ export function dependentsOf(steps: readonly Step[], index: number): Dependent[]
     live = new Set([...live].filter((n) => !resets.has(n)));
   }
   return found;
+}
+
+/**
+ * Why skipping `steps[index]` keeps later steps from being sent, in the learner's words:
+ * `step 7 "a token edited to claim Finn" uses Finn's id`. Undefined when no step needs it.
+ */
+export function dependentsText(steps: readonly Step[], index: number): string | undefined {
+  const dependents = dependentsOf(steps, index);
+  if (!dependents.length) return undefined;
+  const uses = dependents.map((d) => {
+    const what = d.names.map((name) => variableText(steps[index], name));
+    const list = what.length > 1 ? `${what.slice(0, -1).join(", ")} and ${what.at(-1)}` : what[0];
+    return `step ${d.index + 1} "${d.step.title}" uses ${list}`;
+  });
+  return `Later steps need what this one captures: ${uses.join("; ")}. Skipped, they cannot be sent.`;
 }
 
 /** The last step before `index` that sets `name`. */

@@ -173,6 +173,7 @@ class Session {
       lesson,
       number,
       answered: play.answered,
+      results: play.results,
       isSetup: (step) => this.setup.has(step),
       catalog: this.o.statusCodes.map((d) => d.code),
       random: this.o.random ?? Math.random,

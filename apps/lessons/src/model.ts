@@ -72,7 +72,10 @@ export interface CodeLink {
 export interface Step {
   /** Unique within the lesson, kebab-case. */
   id: string;
-  /** Short, lower case, for the `✓ 409 Conflict — duplicate email` line. */
+  /**
+   * Short, for the `✓ 409 Conflict — duplicate email` line: lower case but for what is written
+   * capitalised elsewhere (names of people, JWT, Swagger UI, `GET`, `Retry-After`).
+   */
   title: string;
   /** One paragraph: what we are about to do and what we expect to learn. */
   story: string;

@@ -5,6 +5,7 @@
 import type { Style } from "./color.ts";
 import type { Lesson } from "./model.ts";
 import { type LessonState, requiredSteps } from "./progress.ts";
+import { scoreText } from "./quiz.ts";
 import { type View, wrap } from "./render.ts";
 import type { StepResult } from "./run-state.ts";
 
@@ -16,14 +17,14 @@ export function sittingSummary(
   results: readonly StepResult[],
   replayed: number,
   predictions: { right: number; made: number },
-  quiz?: { right: number; total: number },
+  quiz?: { right: number; total: number; passed?: number },
 ): string[] {
   const passed = results.filter((r) => r.outcome === "passed").length;
   const failed = results.filter((r) => r.outcome === "failed").length;
   const skipped = results.length - passed - failed;
   const again = replayed ? ` (steps 1-${replayed} run again from last time)` : "";
   const { right, made } = predictions;
-  const quizLine = quiz ? ` · quiz: ${quiz.right} of ${quiz.total} right` : "";
+  const quizLine = quiz ? ` · quiz: ${scoreText(quiz)}` : "";
   return [
     `${passed} passed, ${failed} failed, ${skipped} skipped${again}`,
     `Predictions: ${made ? `${right} of ${made} right` : "none made"}${quizLine}`,

@@ -1,6 +1,14 @@
 /** The end-of-lesson quiz on screen: one question at a time, a verdict each, a score. */
 import type { Lesson, Step } from "./model.ts";
-import { buildQuiz, choiceLines, chosenCode, quizSteps, scoreQuiz } from "./quiz.ts";
+import {
+  buildQuiz,
+  choiceLines,
+  chosenCode,
+  type QuizScore,
+  quizSteps,
+  scoreQuiz,
+  scoreText,
+} from "./quiz.ts";
 import { statusLabel, wrap } from "./render.ts";
 import type { Screen } from "./screen.ts";
 
@@ -12,17 +20,26 @@ export interface QuizOptions {
   isSetup: (step: Step) => boolean;
   catalog: readonly number[];
   random: () => number;
+  /**
+   * The results of the steps played, by step id: a question shows the path its request went
+   * to (`/users/7`), not one with placeholders. Without it, a readable stand-in (`/users/{id}`).
+   */
+  results?: ReadonlyMap<string, { request?: { target: string } }>;
 }
 
 /** The score, or undefined when no step answered as documented (nothing to ask about). */
 export async function askQuiz(
   screen: Screen,
   options: QuizOptions,
-): Promise<{ right: number; total: number } | undefined | "quit" | "eof"> {
+): Promise<QuizScore | undefined | "quit" | "eof"> {
   const { lesson } = options;
   const steps = quizSteps(lesson, options.answered, options.isSetup);
   if (!steps.length) return undefined;
-  const questions = buildQuiz(lesson, steps, options.catalog, options.random);
+  const sent = new Map<string, string>();
+  for (const [id, result] of options.results ?? []) {
+    if (result.request) sent.set(id, result.request.target);
+  }
+  const questions = buildQuiz(lesson, steps, options.catalog, options.random, sent);
   const { style, width } = screen.view;
   screen.clear();
   await screen.say(
@@ -52,13 +69,15 @@ export async function askQuiz(
     answers.push(chosen);
     const right = statusLabel(question.answer, style);
     await screen.say(
-      chosen === question.answer
-        ? style.green(`✓ right: ${right}`)
-        : style.red(`✗ it was ${right}${chosen === undefined ? "" : ` (you chose ${chosen})`}`),
+      chosen === undefined
+        ? style.dim(`– passed: it was ${right}`)
+        : chosen === question.answer
+          ? style.green(`✓ right: ${right}`)
+          : style.red(`✗ it was ${right} (you chose ${chosen})`),
     );
   }
   const score = scoreQuiz(questions, answers);
-  await screen.say("", style.bold(`Quiz: ${score.right} of ${score.total} right`));
+  await screen.say("", style.bold(`Quiz: ${scoreText(score)}`));
   await screen.prompt("[Enter] go on   [q] quit");
   const key = await screen.choose(["enter", "q"]);
   if (key === "eof") return "eof";

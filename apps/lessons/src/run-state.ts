@@ -8,6 +8,7 @@ import type { Lesson, Power, Step } from "./model.ts";
 import { powerWrites } from "./powers.ts";
 import type { Target } from "./target.ts";
 import { newRunId, type Vars } from "./template.ts";
+import { variableText } from "./variable-text.ts";
 
 export type Outcome = "passed" | "failed" | "skipped";
 
@@ -107,13 +108,13 @@ export function capture(step: Step, response: ReceivedResponse, vars: Vars): str
     if (from.startsWith("header:")) {
       const value = header(response, from.slice("header:".length));
       if (value === undefined)
-        failures.push(`could not capture {{${name}}}: no ${from.slice(7)} header`);
+        failures.push(`could not keep ${variableText(step, name)}: no ${from.slice(7)} header`);
       else vars[name] = value;
       continue;
     }
     const at = resolvePointer(response.json, from);
     if (!at.found || at.value === undefined || at.value === null) {
-      failures.push(`could not capture {{${name}}}: nothing at ${from} in the body`);
+      failures.push(`could not keep ${variableText(step, name)}: nothing at ${from} in the body`);
     } else {
       vars[name] = at.value;
     }

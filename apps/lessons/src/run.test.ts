@@ -88,8 +88,8 @@ describe("runStep", () => {
       auto(),
     );
     expect(result.failures).toEqual([
-      "could not capture {{x}}: nothing at /nope in the body",
-      "could not capture {{y}}: no location header",
+      "could not keep the x: nothing at /nope in the body",
+      "could not keep the `Location` header: no location header",
     ]);
   });
 

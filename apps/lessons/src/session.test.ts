@@ -98,10 +98,18 @@ test("predictions are judged against the answer and scored; the quiz follows; th
   expect(stateOf(three)).toEqual({ kind: "done" });
 });
 
+test("a quiz question passed with Enter reads as passed, not as wrong, and the score says so", async () => {
+  const { out } = await session(["1", "201", "", "200", "", "404", "", "", "", "", "", "", "q"]);
+  expect(out).toContain("– passed: it was 201 Created");
+  expect(out).not.toContain("✗ it was");
+  expect(out).toContain("Quiz: 0 of 3 right, 3 passed");
+  expect(out).toContain("quiz: 0 of 3 right, 3 passed");
+});
+
 test("skipping every step warns about what depends on it and leaves the lesson open", async () => {
   const { code, out } = await session(["1", "s", "s", "", "s", "", "q"]);
   expect(code).toBe(0);
-  expect(out).toContain('Later steps need what this one\'s answer holds: step 2 "echo".');
+  expect(out).toContain('Later steps need what this one captures: step 2 "echo" uses the token.');
   expect(out).toContain("[Enter] run it instead   [s] skip anyway");
   expect(out).toContain('- skipped — depends on "sign up", which was skipped');
   expect(out).toContain('[b] go back and run step 1, "sign up"');

@@ -2,7 +2,7 @@
  * What the runner asks before it sends a step: the learner's prediction (or a key), and, when
  * they skip a step later steps need, whether they really mean it.
  */
-import { dependentsOf } from "./dependencies.ts";
+import { dependentsText } from "./dependencies.ts";
 import type { Step } from "./model.ts";
 import { wrap } from "./render.ts";
 import type { Screen } from "./screen.ts";
@@ -41,12 +41,11 @@ export async function confirmSkip(
   setup: boolean,
 ): Promise<"skip" | "run" | "quit" | "eof"> {
   const { style, width } = screen.view;
-  const dependents = dependentsOf(steps, i);
-  if (!dependents.length && !setup) return "skip";
-  const uses = dependents.map((d) => `step ${d.index + 1} "${d.step.title}"`);
-  const text = dependents.length
-    ? `Later steps need what this one's answer holds: ${uses.join(", ")}. Skipped, they cannot be sent.`
-    : "This step sets up what the rest of the lesson works with; later steps may not answer as the lesson says without it.";
+  const needed = dependentsText(steps, i);
+  if (!needed && !setup) return "skip";
+  const text =
+    needed ??
+    "This step sets up what the rest of the lesson works with; later steps may not answer as the lesson says without it.";
   const lines = wrap(text, width).map(style.yellow);
   // The warning and its prompt on one page: its last line must not wait behind a "more".
   await screen.room(lines.length + 4);

@@ -43,6 +43,9 @@ function explain(why: string, clientShould: string | undefined): StepSource["exp
 /** The account of `who` in a lesson: an address unique to the run. */
 const emailOf = (who: string) => `${who}-{{run}}@example.com`;
 
+/** `who` as a title writes a person: `dana` → `Dana`. */
+const nameOf = (who: string) => who.charAt(0).toUpperCase() + who.slice(1);
+
 /** The password `who` signs up with, unless the lesson says otherwise. */
 const passwordOf = (who: string) => `${who}-password-1`;
 
@@ -51,7 +54,7 @@ const NEW_USER = "A new user was created: 201 Created with `Location`.";
 export interface SignUpOptions extends Omit<Words, "why"> {
   /** Default `sign-up`. */
   id?: string;
-  /** Default `sign up <who>`. */
+  /** Default `sign up <Who>`. */
   title?: string;
   /** Default `<who>-password-1`. */
   password?: string;
@@ -71,7 +74,7 @@ export function signUp(who: string, options: SignUpOptions): StepSource {
   const { body, capture } = options;
   return {
     id: options.id ?? "sign-up",
-    title: options.title ?? `sign up ${who}`,
+    title: options.title ?? `sign up ${nameOf(who)}`,
     request: (api) =>
       api.users.post({ email: emailOf(who), password: options.password ?? passwordOf(who) }),
     expect: {

@@ -43,7 +43,7 @@ export const lesson: LessonSource = {
     },
     {
       id: "malformed-json",
-      title: "json with a missing brace",
+      title: "JSON with a missing brace",
       story:
         "A hand-built request forgets the closing `}`. The `Content-Type` still says `application/json`, but the bytes are not JSON at all, so nobody can even tell which fields were meant.",
       // Raw: the bytes are not JSON at all, which no client that encodes a body can send.
@@ -66,7 +66,7 @@ export const lesson: LessonSource = {
     },
     {
       id: "form-to-json-route",
-      title: "a form sent to the json route",
+      title: "a form sent to the JSON route",
       story:
         "A web page posts the sign-up as an HTML form (`application/x-www-form-urlencoded`), the way a login form is sent. The fields are even the right ones, but `POST /users/` only speaks JSON.",
       // Raw: a form where the route takes JSON; the typed client sends this route only JSON.

@@ -11,7 +11,7 @@ export const lesson: LessonSource = {
   steps: [
     signUp("kira", {
       id: "sign-up-before",
-      title: "sign up kira before the outage",
+      title: "sign up Kira before the outage",
       story:
         "Kira signs up while all is well. Her account is what we will look for after the outage.",
       setup: true,
@@ -20,7 +20,7 @@ export const lesson: LessonSource = {
     }),
     {
       id: "sign-up-during",
-      title: "sign up leo while the database is locked",
+      title: "sign up Leo while the database is locked",
       story:
         "The runner now has another connection take an exclusive lock on the database file, as a long migration or a backup might. Leo tries to sign up. The API waits for the lock, retrying for about a second without freezing other requests, and then has to answer something. (The runner releases the lock as soon as the answer arrives.)",
       before: [{ power: "lock-database" }],
@@ -45,7 +45,7 @@ export const lesson: LessonSource = {
     }),
     logIn("kira", {
       id: "earlier-user-logs-in",
-      title: "kira still logs in",
+      title: "Kira still logs in",
       story: "Kira, who signed up before the outage, logs in with her password.",
       expect: tokenIssued(),
       why: "Her account was committed before the lock, and the outage did not touch it: 200 with a token. Nothing committed before an outage is lost.",

@@ -17,7 +17,7 @@ export const lesson: LessonSource = {
     }),
     {
       id: "delete-self",
-      title: "jonas deletes himself",
+      title: "Jonas deletes himself",
       story: "Jonas sends `DELETE /users/{his id}` with his own token.",
       request: (api) => api.users({ id: "{{jonasId}}" }).delete(undefined, bearer("jonasToken")),
       expect: { status: 204, emptyBody: true },

@@ -60,6 +60,25 @@ const isTokenEndpoint = (step: Step) =>
 
 const allSteps = lessons.flatMap((lesson) => lesson.steps.map((step) => ({ lesson, step })));
 
+/** The people who sign up in the lessons: `dana-{{run}}@example.com` is Dana. */
+const people = allSteps.flatMap(({ step }) => {
+  const email = (step.request.json as { email?: unknown } | undefined)?.email;
+  const who = typeof email === "string" ? email.match(/^([a-z]+)-\{\{run\}\}@/)?.[1] : undefined;
+  return who ? [who.charAt(0).toUpperCase() + who.slice(1)] : [];
+});
+
+/**
+ * Words a step title writes as they are written elsewhere, by their lower case: people,
+ * acronyms, method and header names. Any other word in a title is lower case.
+ */
+const CAPITALISED = new Map(
+  [
+    ...people,
+    ...["I", "JWT", "JSON", "Swagger", "UI", "GET", "PUT", "POST", "PATCH", "DELETE"],
+    ...["Authorization", "Bearer", "Location", "Retry-After"],
+  ].map((word) => [word.toLowerCase(), word]),
+);
+
 describe("lesson list", () => {
   test("there are lessons, and index.ts lists every lesson file exactly once", () => {
     const files = readdirSync(import.meta.dir)
@@ -104,12 +123,18 @@ describe.each(lessons.map((lesson) => [lesson.id, lesson] as const))("lesson %s"
     expect(lesson.steps.length).toBeGreaterThan(0);
   });
 
-  test("step ids are unique and kebab-case; titles are short and lower case", () => {
+  test("step ids are unique and kebab-case; titles are short, lower case but for names", () => {
     const ids = lesson.steps.map((step) => step.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const step of lesson.steps) {
       expect(step.id).toMatch(KEBAB);
-      expect(step.title).toBe(step.title.toLowerCase());
+      for (const word of step.title.match(/[A-Za-z][\w'-]*/g) ?? []) {
+        const name = word.replace(/'s$/, "");
+        expect(CAPITALISED.has(name.toLowerCase()), `${step.id}: "${word}"`).toBe(
+          name !== name.toLowerCase(),
+        );
+        if (name !== name.toLowerCase()) expect(CAPITALISED.get(name.toLowerCase())).toBe(name);
+      }
       expect(step.title.length).toBeGreaterThan(0);
       expect(step.title.length).toBeLessThanOrEqual(60);
     }
@@ -220,6 +245,24 @@ describe.each(lessons.map((lesson) => [lesson.id, lesson] as const))("lesson %s"
       for (const name of Object.keys(step.request.headers ?? {})) {
         expect(name).toBe(name.toLowerCase());
       }
+    }
+  });
+
+  // The runner prints this prose as it is and the docs render it as Markdown: only backticks
+  // read right in both, and a runner flag means nothing to a learner in the interactive runner.
+  test("prose reads right in a terminal and in the docs: no emphasis, no runner flags", () => {
+    const prose = [lesson.intro, lesson.takeaway].concat(
+      ...lesson.steps.map((step) => [
+        step.title,
+        step.story,
+        step.hint,
+        step.explain.why,
+        step.explain.clientShould ?? "",
+      ]),
+    );
+    for (const text of prose) {
+      expect(text).not.toMatch(/\*\*|__|(^|\s)[*_]\w/);
+      expect(text).not.toMatch(/`--[a-z]/);
     }
   });
 

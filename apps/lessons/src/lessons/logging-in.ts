@@ -84,9 +84,9 @@ export const lesson: LessonSource = {
     },
     {
       id: "swagger-authorize",
-      title: "authorize in swagger ui",
+      title: "authorize in Swagger UI",
       story:
-        "Now in your browser: open `/docs` on the API these steps go to (the address is in the request below) and press **Authorize**. In the `oauth2 (OAuth2, password)` box type Dana's email (as below) as `username` and `dana-password-1` as `password`, leave `client_id` and `client_secret` empty, and press **Authorize**. Swagger UI posts a form to `/token` itself: `grant_type=password`, the two fields, an `Authorization: Basic` header holding the empty client id and secret (`Og==` is base64 for `:`) and `X-Requested-With`. This step sends exactly that.",
+        'Now in your browser: open `/docs` on the API these steps go to (the address is in the request below) and press "Authorize". In the `oauth2 (OAuth2, password)` box type Dana\'s email (as below) as `username` and `dana-password-1` as `password`, leave `client_id` and `client_secret` empty, and press "Authorize". Swagger UI posts a form to `/token` itself: `grant_type=password`, the two fields, an `Authorization: Basic` header holding the empty client id and secret (`Og==` is base64 for `:`) and `X-Requested-With`. This step sends exactly that.',
       // What Swagger UI 5 sends for the password flow with no client credentials.
       request: (api) =>
         api.token.post(
@@ -100,15 +100,15 @@ export const lesson: LessonSource = {
       expect: tokenIssued(),
       capture: { swaggerToken: "/access_token" },
       explain: {
-        why: "The API registers no OAuth2 client applications, so it ignores the empty client credentials, and `grant_type=password` names the default grant: an ordinary login, 200 with the tokens. Swagger UI keeps the `access_token`, shows **Authorized**, and adds it to every request it tries out from now on. (The dialog's other box, `bearer`, takes a pasted token instead, without the word `Bearer`.)",
+        why: 'The API registers no OAuth2 client applications, so it ignores the empty client credentials, and `grant_type=password` names the default grant: an ordinary login, 200 with the tokens. Swagger UI keeps the `access_token`, shows "Authorized", and adds it to every request it tries out from now on. (The dialog\'s other box, `bearer`, takes a pasted token instead, without the word `Bearer`.)',
       },
       hint: "The form has one field more than in the first log-in, and one header more. Which, and does either change the answer?",
     },
     whoAmI("swaggerToken", {
       id: "swagger-try-it-out",
-      title: "try it out: get /users/me from swagger ui",
+      title: "try it out: GET /users/me from Swagger UI",
       story:
-        "Close the dialog, open `GET /users/me`, press **Try it out**, then **Execute**. Swagger UI sends the token it got with `Authorization: Bearer …`, as in this step, and shows the answer and the curl command under **Responses**.",
+        'Close the dialog, open `GET /users/me`, press "Try it out", then "Execute". Swagger UI sends the token it got with `Authorization: Bearer …`, as in this step, and shows the answer and the curl command under "Responses".',
       why: "The same request as from curl or the runner, so the same answer: 200 with Dana's record. Swagger UI is only another client; the API cannot tell it apart and does not need to.",
       hint: "Compare the curl command Swagger UI shows with the one below.",
     }),

@@ -42,7 +42,7 @@ export const lesson: LessonSource = {
     },
     {
       id: "no-header",
-      title: "no authorization header",
+      title: "no Authorization header",
       story:
         "Now the same request with no `Authorization` header at all, as a browser tab or a forgetful script would send it. The seed's FastAPI app answered this with 403 Forbidden.",
       request: (api) => api.users.me.get(),
@@ -55,7 +55,7 @@ export const lesson: LessonSource = {
     },
     {
       id: "garbage-token",
-      title: "a token that is not a jwt",
+      title: "a token that is not a JWT",
       story:
         "Emil's client sends `Bearer this-is-not-a-jwt`: there is a token, but it is not even shaped like one.",
       request: (api) =>
@@ -80,7 +80,7 @@ export const lesson: LessonSource = {
     }),
     {
       id: "tampered-token",
-      title: "a token edited to claim finn",
+      title: "a token edited to claim Finn",
       story:
         'A JWT is three base64url parts joined by dots: header, payload, signature. Only making the signature takes the secret key; anyone can decode the payload. Emil\'s decodes to something like `{"type":"access","sub":"2","iat":1764900000,"exp":1764900900}`. He changes `sub` to Finn\'s id, encodes the payload again and keeps the header and signature. The runner does exactly that with Emil\'s real token (it shows both payloads, decoded), then calls `GET /users/me` with the result.',
       before: [{ power: "forge-token", token: "token", userId: "finnId", into: "forgedToken" }],
@@ -117,7 +117,7 @@ export const lesson: LessonSource = {
     },
     {
       id: "lower-case-scheme",
-      title: "bearer in lower case",
+      title: "the Bearer scheme in lower case",
       story:
         "Some clients write the scheme as `bearer` rather than `Bearer`. Should that be a 401?",
       request: (api) => api.users.me.get({ headers: { authorization: "bearer {{token}}" } }),

@@ -118,9 +118,9 @@ export const lesson: LessonSource = {
     },
     {
       id: "after-waiting",
-      title: "after waiting retry-after",
+      title: "after waiting out Retry-After",
       story:
-        "We do what a polite client does: count down the `Retry-After` seconds from the last answer, then ask again with the same `client_id`. (This step can take up to a minute, so `--auto` skips it.)",
+        "We do what a polite client does: count down the `Retry-After` seconds from the last answer, then ask again with the same `client_id`. (The wait can be up to a minute.)",
       request: (api) => api.users.limited.get({ query: { client_id: "lesson-{{run}}" } }),
       waitForRetryAfter: true,
       optional: true,

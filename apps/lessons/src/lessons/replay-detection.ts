@@ -22,7 +22,7 @@ export const lesson: LessonSource = {
     }),
     refresh("firstRefreshToken", {
       id: "refresh",
-      title: "nora's app refreshes",
+      title: "Nora's app refreshes",
       story:
         "Nora's app refreshes as usual: it spends the first refresh token and now holds a second one, plus a fresh access token. What nobody knows yet: an attacker copied that first refresh token before it was spent (from a log file, a synced backup, a malicious browser extension).",
       capture: { accessToken: "/access_token", secondRefreshToken: "/refresh_token" },
@@ -51,7 +51,7 @@ export const lesson: LessonSource = {
     },
     {
       id: "newest-token-is-revoked",
-      title: "nora's newest refresh token",
+      title: "Nora's newest refresh token",
       story:
         "Nora's app knows nothing about the attack. When its access token runs out, it refreshes with the second refresh token, the newest one, which it never shared with anyone.",
       request: refreshGrant("secondRefreshToken"),

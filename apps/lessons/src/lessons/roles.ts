@@ -29,7 +29,7 @@ export const lesson: LessonSource = {
     }),
     {
       id: "read-someone-else",
-      title: "hugo reads iris",
+      title: "Hugo reads Iris",
       story:
         "Hugo asks for `GET /users/{Iris's id}` with his own token. He is authenticated, so this is not a 401; the question is whether he may see her.",
       request: (api) => api.users({ id: "{{irisId}}" }).get(bearer("hugoToken")),
@@ -44,7 +44,7 @@ export const lesson: LessonSource = {
     },
     {
       id: "delete-someone-else",
-      title: "hugo deletes iris",
+      title: "Hugo deletes Iris",
       story: "Hugo goes further and sends `DELETE /users/{Iris's id}` with his token.",
       request: (api) => api.users({ id: "{{irisId}}" }).delete(undefined, bearer("hugoToken")),
       expect: problem(403, "Not enough permissions"),
@@ -57,7 +57,7 @@ export const lesson: LessonSource = {
     },
     {
       id: "list-users-as-user",
-      title: "hugo lists all users",
+      title: "Hugo lists all users",
       story: "Hugo tries the admin-only listing, `GET /admin/users`.",
       request: (api) => api.admin.users.get(bearer("hugoToken")),
       expect: problem(403, "Not enough permissions"),
@@ -76,7 +76,7 @@ export const lesson: LessonSource = {
     }),
     {
       id: "admin-reads-iris",
-      title: "the admin reads iris",
+      title: "the admin reads Iris",
       story: "The admin asks for the same `GET /users/{Iris's id}` that Hugo got a 404 for.",
       request: (api) => api.users({ id: "{{irisId}}" }).get(bearer("adminToken")),
       expect: { status: 200, headers: { "content-type": JSON_BODY }, schema: UserPublic },
@@ -100,7 +100,7 @@ export const lesson: LessonSource = {
     },
     {
       id: "promote-hugo",
-      title: "the admin promotes hugo",
+      title: "the admin promotes Hugo",
       story:
         'The admin decides Hugo can be trusted and sends `PATCH /admin/users/{Hugo\'s id}` with `{"role": "admin"}`.',
       request: (api) =>
@@ -119,7 +119,7 @@ export const lesson: LessonSource = {
     },
     {
       id: "same-token-now-admin",
-      title: "hugo's same token, now allowed",
+      title: "Hugo's same token, now allowed",
       story:
         "Hugo does not log in again. He sends `GET /admin/users` with the very token that got 403 a moment ago.",
       request: (api) => api.admin.users.get(bearer("hugoToken")),
@@ -132,7 +132,7 @@ export const lesson: LessonSource = {
     },
     {
       id: "demote-hugo",
-      title: "the admin demotes hugo",
+      title: "the admin demotes Hugo",
       story: 'The admin changes their mind: `PATCH` Hugo back to `{"role": "user"}`.',
       request: (api) =>
         api.admin.users({ id: "{{hugoId}}" }).patch({ role: "user" }, bearer("adminToken")),
@@ -150,7 +150,7 @@ export const lesson: LessonSource = {
     },
     {
       id: "same-token-refused-again",
-      title: "hugo's same token, refused again",
+      title: "Hugo's same token, refused again",
       story: "Hugo tries the listing once more, still with his original token.",
       request: (api) => api.admin.users.get(bearer("hugoToken")),
       expect: problem(403, "Not enough permissions"),

@@ -17,7 +17,7 @@ export const lesson: LessonSource = {
     }),
     whoAmI("token", {
       id: "users-me",
-      title: "users/me beside users/{id}",
+      title: "/users/me beside /users/{id}",
       story:
         "In the seed's FastAPI app, routes were tried top to bottom: had `/{user_id}` been declared before `/me`, FastAPI would have tried to read `me` as a user id and failed. Here Gina calls `GET /users/me` on a router where `/users/:id` is registered in the same module.",
       why: 'Elysia\'s router is a tree in which a static segment always beats a parameter, whatever order the routes were declared in. So `/users/me` reaches the "who am I" handler and answers 200, and so does `/users/limited`; only a segment that matches no static route falls through to `/users/{id}`.',

@@ -11,7 +11,7 @@ export const lesson: LessonSource = {
   steps: [
     {
       id: "sign-up",
-      title: "sign up alice",
+      title: "sign up Alice",
       story:
         "Alice sends her email, a password and her name as JSON to `POST /users/`. Nothing about her exists yet, so if all goes well the API creates a user. Which success code says that? We keep three things from the answer: the access token, her new id, and the `Location` header.",
       request: (api) =>
@@ -36,7 +36,7 @@ export const lesson: LessonSource = {
     },
     {
       id: "follow-location",
-      title: "follow the location",
+      title: "follow the Location header",
       story:
         "A `Location` header is only useful if it leads somewhere. We do what a careful client would do: GET exactly the URL the API gave us, presenting Alice's token as `Authorization: Bearer …`, because reading a user is a protected route.",
       // Raw: follows the `Location` header exactly as received; a typed call builds its own path.
@@ -56,7 +56,7 @@ export const lesson: LessonSource = {
     },
     {
       id: "who-am-i",
-      title: "ask who am i",
+      title: "ask who am I",
       story:
         'Clients often do not know their own id yet, only their token. `GET /users/me` answers the question "who does this token belong to?" and is the usual first call after logging in.',
       request: (api) => api.users.me.get(bearer("token")),

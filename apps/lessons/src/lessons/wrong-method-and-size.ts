@@ -9,7 +9,7 @@ export const lesson: LessonSource = {
   steps: [
     {
       id: "put-users-me",
-      title: "put on users/me",
+      title: "PUT on /users/me",
       story:
         "A client tries to update a profile with `PUT /users/me`. The path exists (you can GET it, and DELETE it to delete your account), but nobody wrote a PUT for it. No token is needed to find that out.",
       // Raw: `/users/me` has no PUT, so the typed client cannot even express this request.
