@@ -40,11 +40,8 @@ export interface ChallengesOutcome {
  * the text by default): left to the terminal, a long line breaks mid-word, at column 0.
  */
 function hang(lead: string, text: string, width: number, indent = " ".repeat(lead.length)) {
-  const [first = "", ...rest] = wrap(text, width, " ".repeat(lead.length));
-  if (indent.length === lead.length) return [lead + first.trimStart(), ...rest];
-  const words = text.split(/\s+/).filter(Boolean);
-  const left = words.slice(first.trim().split(" ").length).join(" ");
-  return [lead + first.trimStart(), ...(left ? wrap(left, width, indent) : [])];
+  const [first = "", ...rest] = wrap(text, width - lead.length);
+  return [lead + first, ...(rest.length ? wrap(rest.join(" "), width, indent) : [])];
 }
 
 /** Swagger UI's own page and the OpenAPI document it loads: not requests a challenge is about. */
