@@ -76,6 +76,20 @@ export function joinFitting(parts: string[], width: number, indent = "  "): stri
   return lines;
 }
 
+/**
+ * `text` after `lead` (`  ← `, `  - `), wrapped at words, the later lines at `indent` (under
+ * the text by default): left to the terminal, a long line breaks mid-word, at column 0.
+ */
+export function hanging(
+  lead: string,
+  text: string,
+  width: number,
+  indent = " ".repeat(lead.length),
+): string[] {
+  const [first = "", ...rest] = wrap(text, width - lead.length);
+  return [lead + first, ...(rest.length ? wrap(rest.join(" "), width, indent) : [])];
+}
+
 /** Two spaces in; an empty line stays empty (no trailing blanks in transcripts). */
 export function indent(line: string): string {
   return line === "" ? "" : `  ${line}`;

@@ -9,6 +9,7 @@ import type { PreparedRequest } from "./http.ts";
 import type { Lesson, StatusCodeDoc, Step } from "./model.ts";
 import { powerShows } from "./powers.ts";
 import {
+  hanging,
   indent,
   joinFitting,
   renderExplanation,
@@ -100,8 +101,7 @@ export async function showAnswer(screen: Screen, answer: Answer): Promise<void> 
     );
     for (const failure of result.failures) {
       // A bullet's wrapped lines line up under its text, not under the dash.
-      const [first = "", ...rest] = wrap(failure, width - 4);
-      await screen.say(...[`  - ${first}`, ...rest.map((l) => `    ${l}`)].map(style.red));
+      await screen.say(...hanging("  - ", failure, width).map(style.red));
     }
   }
   if (answer.verdict) await screen.say(`You ${answer.verdict}`);

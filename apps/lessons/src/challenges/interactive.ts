@@ -9,7 +9,7 @@ import { lessonSlug } from "../docs-common.ts";
 import type { Input, Key } from "../input.ts";
 import { lessons } from "../lessons/index.ts";
 import type { Lesson } from "../model.ts";
-import { wrap } from "../render.ts";
+import { hanging, wrap } from "../render.ts";
 import type { Target } from "../target.ts";
 import { fill } from "../template.ts";
 import { challengesOf } from "./all.ts";
@@ -33,15 +33,6 @@ export interface ChallengesOutcome {
   solved: string[];
   /** The learner pressed `q` (or the input ended): stop the lesson too. */
   quit: boolean;
-}
-
-/**
- * `text` after `lead` (`  ← `, `    • `), wrapped at words, the later lines at `indent` (under
- * the text by default): left to the terminal, a long line breaks mid-word, at column 0.
- */
-function hang(lead: string, text: string, width: number, indent = " ".repeat(lead.length)) {
-  const [first = "", ...rest] = wrap(text, width - lead.length);
-  return [lead + first, ...(rest.length ? wrap(rest.join(" "), width, indent) : [])];
 }
 
 /** Swagger UI's own page and the OpenAPI document it loads: not requests a challenge is about. */
@@ -101,7 +92,7 @@ export async function runChallenges(
       `  Your API: ${style.cyan(target.baseUrl)}   (Swagger UI: ${target.baseUrl}/docs)`,
       style.dim("  Work from another terminal; the runner reads the API's own request log."),
       style.dim(`  Solved when the log shows${challenge.goal.length > 1 ? ", in order" : ""}:`),
-      ...challenge.goal.flatMap((want) => hang("    • ", describeWant(want, vars), width)),
+      ...challenge.goal.flatMap((want) => hanging("    • ", describeWant(want, vars), width)),
     );
     let end: Awaited<ReturnType<typeof watch>>;
     try {
@@ -132,15 +123,15 @@ async function watch(
     if (log.mark() > shown) {
       const fresh = log.since(shown).filter((entry) => !swaggerLoad(entry));
       shown = log.mark();
-      for (const entry of fresh) say(...hang("  ← ", describeEntry(entry), width));
+      for (const entry of fresh) say(...hanging("  ← ", describeEntry(entry), width));
       const verdict = await attempt.verdict();
       if (verdict.solved) {
         say(
           "",
-          ...hang("✓ Solved: ", challenge.title, width).map(style.green),
+          ...hanging("✓ Solved: ", challenge.title, width).map(style.green),
           style.dim("  The API's log shows:"),
           // Deeper than the entry's first line, so that two entries do not read as one.
-          ...verdict.saw.flatMap((line) => hang("    ", line, width, "      ")),
+          ...verdict.saw.flatMap((line) => hanging("    ", line, width, "      ")),
         );
         const question = challenge.question;
         const answer = question?.answer(verdict.met);
@@ -165,7 +156,7 @@ async function watch(
           ? `not yet${steps > 1 ? ` (${verdict.met} of ${steps} done)` : ""}: ${verdict.saw}`
           : `${verdict.met ? `${verdict.met} of ${steps} done; ` : ""}${verdict.saw}`;
         const color = verdict.missed ? style.yellow : style.dim;
-        say(...hang("    ", line, width, "      ").map(color));
+        say(...hanging("    ", line, width, "      ").map(color));
       }
     }
     const key = await nextKey(input, log, shown);
